@@ -1,0 +1,102 @@
+// Package detect defines the PII detection method interface and a registry of
+// method constructors keyed by the `type` of a method in a job config.
+// Implementations live in sub-packages (rules, onnx, llm, gold).
+package detect
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/piimask/piimask/stages/record"
+)
+
+// Prediction is one method's answer for one document.
+type Prediction struct {
+	Spans []record.Span
+	// Failure, when set, records why the method gave no answer for this
+	// document (an LLM that gave up after retries, say). It is not a run error.
+	Failure string
+	// Diagnostics counts per-kind problems met while producing this answer
+	// (e.g. "value_not_found"), for error analysis.
+	Diagnostics map[string]int
+	// Usage is the cost of this answer (LLM tokens); zero for local methods.
+	Usage Usage
+}
+
+// Usage counts tokens an API method consumed.
+type Usage struct {
+	PromptTokens     int64
+	CompletionTokens int64
+	Requests         int64
+	CostUSD          float64
+}
+
+// Method detects PII spans in documents. Detect receives a batch and returns
+// one prediction per input record, in order. An error fails the whole run;
+// per-document failures belong in Prediction.Failure.
+type Method interface {
+	Name() string
+	Detect(ctx context.Context, batch []record.Record) ([]Prediction, error)
+	Close() error
+}
+
+// Options is a method's raw option map from the job config, decoded by the
+// method's constructor.
+type Options map[string]any
+
+// Spec is one entry of a job's `methods` list.
+type Spec struct {
+	Name    string
+	Type    string
+	Options Options
+	// Labels is the job's label set (may be empty: the method's own).
+	Labels []string
+}
+
+// Factory builds a Method from its config entry.
+type Factory func(ctx context.Context, spec Spec) (Method, error)
+
+// Registry maps method types to constructors. It is built by the caller (jobs)
+// rather than held in a global.
+type Registry struct {
+	factories map[string]Factory
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry { return &Registry{factories: map[string]Factory{}} }
+
+// Register adds a method type. Registering the same type twice panics: it is a
+// programming error.
+func (r *Registry) Register(typ string, f Factory) {
+	if _, dup := r.factories[typ]; dup {
+		panic(fmt.Sprintf("detect: method type %q registered twice", typ))
+	}
+	r.factories[typ] = f
+}
+
+// Types lists the registered method types, sorted.
+func (r *Registry) Types() []string {
+	out := make([]string, 0, len(r.factories))
+	for t := range r.factories {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Has reports whether a type is registered.
+func (r *Registry) Has(typ string) bool { _, ok := r.factories[typ]; return ok }
+
+// New builds the method described by spec.
+func (r *Registry) New(ctx context.Context, spec Spec) (Method, error) {
+	f, ok := r.factories[spec.Type]
+	if !ok {
+		return nil, fmt.Errorf("method %q: unknown type %q (known: %v)", spec.Name, spec.Type, r.Types())
+	}
+	m, err := f(ctx, spec)
+	if err != nil {
+		return nil, fmt.Errorf("method %q (type %s): %w", spec.Name, spec.Type, err)
+	}
+	return m, nil
+}
