@@ -1,0 +1,273 @@
+// Package config loads and validates piimask YAML job configs: ${ENV}
+// interpolation, unknown keys, wrong types and missing required fields are all
+// reported with file:line, every problem at once.
+package config
+
+import (
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// Job is a whole job config. Sections that belong to one job kind are
+// pointers and only read by that kind.
+type Job struct {
+	// Kind selects the job: evaluate, prepare, …
+	Kind string `yaml:"kind" required:"true"`
+	// Name names the experiment in outputs (default: the file's base name).
+	Name string `yaml:"name"`
+	// Input says where documents come from.
+	Input Input `yaml:"input" required:"true"`
+	// Filters select documents after reading.
+	Filters Filters `yaml:"filters"`
+	// Labels is the label set (default: every AI4Privacy class).
+	Labels []string `yaml:"labels"`
+	// LabelMap renames labels of another taxonomy onto the job's
+	// (e.g. PERSON: FIRSTNAME); applied to gold and predictions.
+	LabelMap map[string]string `yaml:"label_map"`
+	// Methods are the detection methods to run.
+	Methods []Method `yaml:"methods"`
+	// Output says where results go.
+	Output Output `yaml:"output" required:"true"`
+	// Concurrency bounds parallel work.
+	Concurrency Concurrency `yaml:"concurrency"`
+	// Scoring tunes the evaluation.
+	Scoring Scoring `yaml:"scoring"`
+	// MaxRejectRatio fails the run when rejected/read rows exceed it (0 = never).
+	MaxRejectRatio float64 `yaml:"max_reject_ratio"`
+	// Prepare holds the prepare job's settings.
+	Prepare *Prepare `yaml:"prepare"`
+}
+
+// Input is the job's data source: files, or synthetic data generated in-process.
+type Input struct {
+	// Paths are files, directories or globs (** allowed).
+	Paths []string `yaml:"paths"`
+	// Format is jsonl, parquet or text; empty = from the file extension.
+	Format string `yaml:"format"`
+	// Schema is auto, ai4privacy-43k, ai4privacy-200k, ai4privacy-400k or plain.
+	Schema string `yaml:"schema"`
+	// TextField is the text column for the plain schema.
+	TextField string `yaml:"text_field"`
+	// Generate makes synthetic AI4Privacy-200k rows instead of reading files.
+	Generate *Generate `yaml:"generate"`
+}
+
+// Generate configures in-process synthetic data.
+type Generate struct {
+	N         int      `yaml:"n" required:"true"`
+	Seed      int64    `yaml:"seed"`
+	Languages []string `yaml:"languages"`
+}
+
+// Filters select documents.
+type Filters struct {
+	Languages []string `yaml:"languages"`
+	Limit     int      `yaml:"limit"`
+	Split     string   `yaml:"split"`
+	Sample    *Sample  `yaml:"sample"`
+}
+
+// Sample keeps a deterministic share of documents.
+type Sample struct {
+	Rate float64 `yaml:"rate" required:"true"`
+	Seed int64   `yaml:"seed"`
+}
+
+// Method is one entry of `methods`.
+type Method struct {
+	Name string `yaml:"name" required:"true"`
+	Type string `yaml:"type" required:"true"`
+	// RequiresEnv lists environment variables the method needs; when one is
+	// unset the method is skipped with a message and the rest runs.
+	RequiresEnv []string       `yaml:"requires_env"`
+	Options     map[string]any `yaml:"options"`
+}
+
+// Output says where and how results are written.
+type Output struct {
+	Dir     string   `yaml:"dir" required:"true"`
+	Formats []string `yaml:"formats"`
+}
+
+// Concurrency bounds the engine.
+type Concurrency struct {
+	// Workers is the number of documents (or batches) processed at once per method.
+	Workers int `yaml:"workers"`
+	// BatchSize is how many documents one Detect call receives.
+	BatchSize int `yaml:"batch_size"`
+}
+
+// Scoring tunes the evaluation.
+type Scoring struct {
+	// Beta for the F-beta score reported next to F1 (default 2).
+	Beta float64 `yaml:"beta"`
+	// Bootstrap is the number of bootstrap resamples (0 = off).
+	Bootstrap int   `yaml:"bootstrap"`
+	Seed      int64 `yaml:"seed"`
+}
+
+// Prepare configures the prepare job.
+type Prepare struct {
+	Tokenizer string    `yaml:"tokenizer"`
+	Strategy  string    `yaml:"strategy"`
+	MaxLength int       `yaml:"max_length"`
+	Stride    int       `yaml:"stride"`
+	Seed      int64     `yaml:"seed"`
+	Ratios    []float64 `yaml:"ratios"`
+	Outputs   []string  `yaml:"outputs"`
+	FineTune  *FineTune `yaml:"finetune"`
+}
+
+// FineTune configures the LLM fine-tuning file of the prepare job.
+type FineTune struct {
+	Language        string  `yaml:"language"`
+	PricePerMTokens float64 `yaml:"price_per_m_tokens"`
+	Epochs          float64 `yaml:"epochs"`
+}
+
+// Loaded is a parsed config with what validation learned about it.
+type Loaded struct {
+	Job  *Job
+	File string
+	// Skipped names methods left out because an env var they require is unset,
+	// with the reason.
+	Skipped map[string]string
+	lines   map[string]int
+}
+
+// Line returns the line of a dotted path such as "methods[1].type" (0 if unknown).
+func (l *Loaded) Line(path string) int { return l.lines[path] }
+
+// Problem builds a Problem at path's line.
+func (l *Loaded) Problem(path, format string, args ...any) Problem {
+	return Problem{File: l.File, Line: l.lines[path], Path: path, Message: fmt.Sprintf(format, args...)}
+}
+
+// Rules are the semantic checks the caller knows about (job kinds, method types).
+type Rules struct {
+	Kinds       []string
+	MethodTypes []string
+}
+
+// LoadFile reads and validates a job config. Every problem found is returned
+// at once as Problems.
+func LoadFile(path string, env LookupEnv, rules Rules) (*Loaded, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read job config: %w", err)
+	}
+	return Load(path, data, env, rules)
+}
+
+// Load validates config bytes; file names the source in messages.
+func Load(file string, data []byte, env LookupEnv, rules Rules) (*Loaded, error) {
+	if env == nil {
+		env = os.LookupEnv
+	}
+	text, missing := interpolate(string(data), env)
+	astFile, err := parser.ParseBytes([]byte(text), 0)
+	if err != nil {
+		return nil, Problems{{File: file, Message: "not valid YAML: " + yaml.FormatError(err, false, true)}}
+	}
+	if len(astFile.Docs) != 1 {
+		return nil, Problems{{File: file, Message: fmt.Sprintf("want exactly one YAML document, found %d", len(astFile.Docs))}}
+	}
+	c := &checker{file: file, lines: map[string]int{}}
+	c.check(astFile.Docs[0], reflect.TypeOf(Job{}), "")
+	if len(c.problems) > 0 {
+		return nil, c.problems
+	}
+	var job Job
+	if err := yaml.Unmarshal([]byte(text), &job); err != nil {
+		return nil, Problems{{File: file, Message: yaml.FormatError(err, false, true)}}
+	}
+	l := &Loaded{Job: &job, File: file, lines: c.lines, Skipped: map[string]string{}}
+	if job.Name == "" {
+		base := file[strings.LastIndex(file, "/")+1:]
+		job.Name = strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")
+	}
+	problems := l.semantic(rules, missing, env)
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	return l, nil
+}
+
+func oneOf(v string, allowed ...string) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *Loaded) semantic(rules Rules, missing []MissingVar, env LookupEnv) Problems {
+	var ps Problems
+	j := l.Job
+	if len(rules.Kinds) > 0 && !oneOf(j.Kind, rules.Kinds...) {
+		ps = append(ps, l.Problem("kind", "unknown job kind %q (known: %s)", j.Kind, strings.Join(rules.Kinds, ", ")))
+	}
+	in := j.Input
+	if len(in.Paths) == 0 && in.Generate == nil {
+		ps = append(ps, l.Problem("input", "give input.paths or input.generate"))
+	}
+	if len(in.Paths) > 0 && in.Generate != nil {
+		ps = append(ps, l.Problem("input.generate", "give input.paths or input.generate, not both"))
+	}
+	if in.Format != "" && !oneOf(in.Format, "auto", "jsonl", "parquet", "text") {
+		ps = append(ps, l.Problem("input.format", "unknown format %q (jsonl, parquet, text, or empty for the file extension)", in.Format))
+	}
+	if in.Schema != "" && !oneOf(in.Schema, "auto", "ai4privacy-43k", "ai4privacy-200k", "ai4privacy-400k", "plain") {
+		ps = append(ps, l.Problem("input.schema", "unknown schema %q (auto, ai4privacy-43k, ai4privacy-200k, ai4privacy-400k, plain)", in.Schema))
+	}
+	if g := in.Generate; g != nil && g.N <= 0 {
+		ps = append(ps, l.Problem("input.generate.n", "must be positive"))
+	}
+	if s := j.Filters.Sample; s != nil && (s.Rate <= 0 || s.Rate > 1) {
+		ps = append(ps, l.Problem("filters.sample.rate", "must be in (0, 1], got %g", s.Rate))
+	}
+	if j.Filters.Limit < 0 {
+		ps = append(ps, l.Problem("filters.limit", "must not be negative"))
+	}
+	for i, f := range j.Output.Formats {
+		if !oneOf(f, "parquet", "arrow", "jsonl") {
+			ps = append(ps, l.Problem(fmt.Sprintf("output.formats[%d]", i), "unknown format %q (parquet, arrow, jsonl)", f))
+		}
+	}
+	if j.MaxRejectRatio < 0 || j.MaxRejectRatio > 1 {
+		ps = append(ps, l.Problem("max_reject_ratio", "must be in [0, 1]"))
+	}
+	if j.Concurrency.Workers < 0 || j.Concurrency.BatchSize < 0 {
+		ps = append(ps, l.Problem("concurrency", "workers and batch_size must not be negative"))
+	}
+	names := map[string]bool{}
+	excused := map[string]bool{}
+	for i, m := range j.Methods {
+		path := fmt.Sprintf("methods[%d]", i)
+		if names[m.Name] {
+			ps = append(ps, l.Problem(path+".name", "duplicate method name %q", m.Name))
+		}
+		names[m.Name] = true
+		if len(rules.MethodTypes) > 0 && !oneOf(m.Type, rules.MethodTypes...) {
+			ps = append(ps, l.Problem(path+".type", "unknown method type %q (known: %s)", m.Type, strings.Join(rules.MethodTypes, ", ")))
+		}
+		for _, v := range m.RequiresEnv {
+			if val, ok := env(v); !ok || val == "" {
+				l.Skipped[m.Name] = fmt.Sprintf("environment variable %s is not set", v)
+				excused[v] = true
+			}
+		}
+	}
+	for _, mv := range missing {
+		if !excused[mv.Name] {
+			ps = append(ps, Problem{File: l.File, Line: mv.Line, Message: fmt.Sprintf("environment variable %s is not set (use ${%s:-default} for a default, or list it in the method's requires_env)", mv.Name, mv.Name)})
+		}
+	}
+	return ps
+}
