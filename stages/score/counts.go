@@ -1,0 +1,320 @@
+// Package score evaluates predicted PII spans against gold spans.
+//
+// The scorer knows no file format and no detection method: callers hand it the
+// gold and predicted spans of one document at a time (ScoreDocument) and sum
+// the per-document results into a Counts. Every metric in a Report derives
+// from integer counts, so Counts from shards of a dataset, summed with Add,
+// give exactly the metrics of a single run.
+//
+// # Conventions
+//
+// Spans use code-point offsets with an exclusive end (record.Span). Before
+// scoring, the gold spans and the predicted spans of a document are each
+// de-duplicated by record.Key (label, start, end; scores ignored) and sorted
+// by start, end, label; duplicate predictions of the same span count once.
+//
+// Strict scoring (the headline "metrics" and "per_class_metrics" of
+// metrics.json): a prediction is a true positive only with the same label and
+// the exact same start and end as a gold span. Precision = TP/predicted,
+// recall = TP/gold, support = gold count. Zero divisions follow scikit-learn's
+// and seqeval's zero_division=0 convention: precision is 0 when nothing was
+// predicted, recall is 0 when there is no gold span, and F-beta is 0 when
+// precision and recall are both 0. Exact-match accuracy is the share of
+// documents whose de-duplicated predicted set equals the de-duplicated gold set
+// (a document with no gold and no prediction matches); 0 when there are no
+// documents.
+//
+// The SemEval-2013 9.1 schemas (strict, exact, partial, ent_type) follow
+// nervaluate 1.0's evaluation strategies (src/nervaluate/strategies.py):
+// each schema matches predictions to gold spans one to one, greedily, in the
+// sorted order above, and counts COR, INC, PAR, MIS and SPU; POSSIBLE =
+// COR+INC+PAR+MIS, ACTUAL = COR+INC+PAR+SPU; precision = COR/ACTUAL and recall
+// = COR/POSSIBLE for strict and exact, (COR+0.5·PAR)/ACTUAL and
+// (COR+0.5·PAR)/POSSIBLE for partial and ent_type; 0 on a zero denominator.
+// Two spans overlap when they share at least one code point and the shared
+// part is at least 1% of the gold span (nervaluate's default
+// min_overlap_percentage; it differs from "any overlap" only for gold spans
+// longer than 100 code points). Per-class schema counts follow nervaluate 1.0
+// too: the strategy is re-run on the document's spans of that class only, so a
+// wrong-type prediction is a MIS for the gold class and a SPU for the predicted
+// class. Because the matching is greedy, schemas.strict can be lower than the
+// headline strict figures (an earlier overlapping prediction may claim a gold
+// span that a later prediction matches exactly).
+//
+// The confusion matrix counts every pair of overlapping gold and predicted
+// spans (any shared code point) under [gold label][predicted label]; a gold
+// span that no prediction overlaps is counted under [label][MISSED], a
+// prediction that overlaps no gold span under [SPURIOUS][label].
+//
+// The leak rate is the share of gold PII code points (the union of the gold
+// spans) that no predicted span, of any label, covers; 0 when there is no gold
+// code point.
+package score
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+)
+
+// CountsVersion is the version of the serialised Counts layout.
+const CountsVersion = 1
+
+// Missed and Spurious are the extra column and row of the confusion matrix.
+const (
+	Missed   = "MISSED"
+	Spurious = "SPURIOUS"
+)
+
+// Schema names one SemEval-2013 9.1 / nervaluate evaluation schema.
+type Schema int
+
+// The four schemas, in report order.
+const (
+	SchemaStrict Schema = iota
+	SchemaExact
+	SchemaPartial
+	SchemaEntType
+	numSchemas
+)
+
+// Schemas lists every schema in report order.
+func Schemas() []Schema { return []Schema{SchemaStrict, SchemaExact, SchemaPartial, SchemaEntType} }
+
+// String is the schema's name in metrics.json: strict, exact, partial, ent_type.
+func (s Schema) String() string {
+	switch s {
+	case SchemaStrict:
+		return "strict"
+	case SchemaExact:
+		return "exact"
+	case SchemaPartial:
+		return "partial"
+	case SchemaEntType:
+		return "ent_type"
+	}
+	return fmt.Sprintf("Schema(%d)", int(s))
+}
+
+// SchemaCounts are the SemEval-2013 9.1 outcome counts of one schema.
+type SchemaCounts struct {
+	COR int64 `json:"cor"`
+	INC int64 `json:"inc"`
+	PAR int64 `json:"par"`
+	MIS int64 `json:"mis"`
+	SPU int64 `json:"spu"`
+}
+
+// Possible is COR+INC+PAR+MIS: the gold spans that take part in the score.
+func (s SchemaCounts) Possible() int64 { return s.COR + s.INC + s.PAR + s.MIS }
+
+// Actual is COR+INC+PAR+SPU: the predictions that take part in the score.
+func (s SchemaCounts) Actual() int64 { return s.COR + s.INC + s.PAR + s.SPU }
+
+// Add sums o into s.
+func (s *SchemaCounts) Add(o SchemaCounts) {
+	s.COR += o.COR
+	s.INC += o.INC
+	s.PAR += o.PAR
+	s.MIS += o.MIS
+	s.SPU += o.SPU
+}
+
+// SchemaSet holds the counts of all four schemas.
+type SchemaSet struct {
+	Strict  SchemaCounts `json:"strict"`
+	Exact   SchemaCounts `json:"exact"`
+	Partial SchemaCounts `json:"partial"`
+	EntType SchemaCounts `json:"ent_type"`
+}
+
+// Get returns a pointer to the counts of schema sc.
+func (s *SchemaSet) Get(sc Schema) *SchemaCounts {
+	switch sc {
+	case SchemaStrict:
+		return &s.Strict
+	case SchemaExact:
+		return &s.Exact
+	case SchemaPartial:
+		return &s.Partial
+	case SchemaEntType:
+		return &s.EntType
+	}
+	panic(fmt.Sprintf("score: unknown schema %d", int(sc)))
+}
+
+// Add sums o into s.
+func (s *SchemaSet) Add(o SchemaSet) {
+	s.Strict.Add(o.Strict)
+	s.Exact.Add(o.Exact)
+	s.Partial.Add(o.Partial)
+	s.EntType.Add(o.EntType)
+}
+
+// Totals are the summable counts of a set of documents, for all classes
+// together.
+type Totals struct {
+	Docs           int64 `json:"docs"`
+	ExactMatchDocs int64 `json:"exact_match_docs"`
+	// Gold, Pred and TP are strict counts over de-duplicated spans.
+	Gold int64 `json:"gold"`
+	Pred int64 `json:"pred"`
+	TP   int64 `json:"tp"`
+	// Schemas are the nervaluate counts over all classes.
+	Schemas SchemaSet `json:"schemas"`
+	// GoldCodePoints is the size of the union of gold spans; LeakedCodePoints
+	// the part of it no prediction covers.
+	GoldCodePoints   int64 `json:"gold_code_points"`
+	LeakedCodePoints int64 `json:"leaked_code_points"`
+}
+
+// Add sums o into t.
+func (t *Totals) Add(o *Totals) {
+	t.Docs += o.Docs
+	t.ExactMatchDocs += o.ExactMatchDocs
+	t.Gold += o.Gold
+	t.Pred += o.Pred
+	t.TP += o.TP
+	t.Schemas.Add(o.Schemas)
+	t.GoldCodePoints += o.GoldCodePoints
+	t.LeakedCodePoints += o.LeakedCodePoints
+}
+
+// ClassCounts are the summable counts of one class.
+type ClassCounts struct {
+	Gold int64 `json:"gold"`
+	Pred int64 `json:"pred"`
+	TP   int64 `json:"tp"`
+	// Schemas are nervaluate counts from spans of this class only.
+	Schemas SchemaSet `json:"schemas"`
+}
+
+// Add sums o into c.
+func (c *ClassCounts) Add(o *ClassCounts) {
+	c.Gold += o.Gold
+	c.Pred += o.Pred
+	c.TP += o.TP
+	c.Schemas.Add(o.Schemas)
+}
+
+// DocCounts are the counts of one document: small, and serialisable as one
+// JSON line, so bootstrap resampling and merges can be recomputed later.
+type DocCounts struct {
+	// ID is the document's id; ScoreDocument leaves it empty for the caller.
+	ID       string `json:"id,omitempty"`
+	Language string `json:"language,omitempty"`
+	Totals
+	Classes   map[string]*ClassCounts     `json:"classes,omitempty"`
+	Confusion map[string]map[string]int64 `json:"confusion,omitempty"`
+}
+
+// Counts are the summable counts of a set of documents: everything a Report
+// is derived from. The zero value is not ready; use NewCounts.
+type Counts struct {
+	Version int `json:"version"`
+	Totals
+	Classes map[string]*ClassCounts `json:"classes"`
+	// Confusion[gold][pred] counts overlapping span pairs (see the package
+	// documentation for MISSED and SPURIOUS).
+	Confusion map[string]map[string]int64 `json:"confusion"`
+	// Languages holds the totals per document language ("und" when unknown).
+	Languages map[string]*Totals `json:"languages"`
+}
+
+// NewCounts returns empty counts.
+func NewCounts() *Counts {
+	return &Counts{
+		Version:   CountsVersion,
+		Classes:   map[string]*ClassCounts{},
+		Confusion: map[string]map[string]int64{},
+		Languages: map[string]*Totals{},
+	}
+}
+
+// UnknownLanguage is the per-language key of documents without a language.
+const UnknownLanguage = "und"
+
+func (c *Counts) init() {
+	if c.Version == 0 {
+		c.Version = CountsVersion
+	}
+	if c.Classes == nil {
+		c.Classes = map[string]*ClassCounts{}
+	}
+	if c.Confusion == nil {
+		c.Confusion = map[string]map[string]int64{}
+	}
+	if c.Languages == nil {
+		c.Languages = map[string]*Totals{}
+	}
+}
+
+// Add sums other into c. Merging the Counts of any partition of a dataset
+// gives the Counts of the whole dataset.
+func (c *Counts) Add(other *Counts) {
+	c.init()
+	c.Totals.Add(&other.Totals)
+	addClasses(c.Classes, other.Classes)
+	addConfusion(c.Confusion, other.Confusion)
+	for lang, t := range other.Languages {
+		dst := c.Languages[lang]
+		if dst == nil {
+			dst = &Totals{}
+			c.Languages[lang] = dst
+		}
+		dst.Add(t)
+	}
+}
+
+// AddDoc sums one document's counts into c.
+func (c *Counts) AddDoc(d *DocCounts) {
+	c.init()
+	c.Totals.Add(&d.Totals)
+	addClasses(c.Classes, d.Classes)
+	addConfusion(c.Confusion, d.Confusion)
+	lang := d.Language
+	if lang == "" {
+		lang = UnknownLanguage
+	}
+	dst := c.Languages[lang]
+	if dst == nil {
+		dst = &Totals{}
+		c.Languages[lang] = dst
+	}
+	dst.Add(&d.Totals)
+}
+
+// Clone returns a deep copy of c.
+func (c *Counts) Clone() *Counts {
+	out := NewCounts()
+	out.Add(c)
+	out.Version = c.Version
+	return out
+}
+
+// Labels returns every class seen in gold or predictions, sorted.
+func (c *Counts) Labels() []string { return slices.Sorted(maps.Keys(c.Classes)) }
+
+func addClasses(dst, src map[string]*ClassCounts) {
+	for label, cc := range src {
+		d := dst[label]
+		if d == nil {
+			d = &ClassCounts{}
+			dst[label] = d
+		}
+		d.Add(cc)
+	}
+}
+
+func addConfusion(dst, src map[string]map[string]int64) {
+	for g, row := range src {
+		d := dst[g]
+		if d == nil {
+			d = map[string]int64{}
+			dst[g] = d
+		}
+		for p, n := range row {
+			d[p] += n
+		}
+	}
+}
