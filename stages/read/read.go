@@ -1,0 +1,167 @@
+// Package read turns piimask's inputs — JSON Lines, Parquet and plain text
+// files — into a stream of record.Record values.
+//
+// Every supported dataset schema (AI4Privacy 43k, 200k, 300k/400k, and
+// "plain" rows that only carry a text column) is normalised into one record:
+// an id, a language, the text and the gold spans in Unicode code-point
+// offsets. Files are streamed: JSONL line by line (lines of any length), and
+// Parquet row group by row group in small batches of rows, so a file of many
+// gigabytes is never held in memory.
+//
+// Bad rows do not stop a run: a row with invalid JSON, a missing text or a
+// span that does not fit its text becomes a record.Reject (file, line or row,
+// field and a reason that never quotes the PII value) handed to the caller's
+// reject function, and reading goes on. A file that cannot be read as its
+// format at all (not Parquet, truncated, unreadable) is an error naming it.
+package read
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/piimask/piimask/stages/record"
+)
+
+// Formats the readers understand.
+const (
+	FormatJSONL   = "jsonl"
+	FormatParquet = "parquet"
+	FormatText    = "text"
+)
+
+// Schemas the readers understand.
+const (
+	SchemaAuto  = "auto"
+	Schema43k   = "ai4privacy-43k"
+	Schema200k  = "ai4privacy-200k"
+	Schema400k  = "ai4privacy-400k"
+	SchemaPlain = "plain"
+)
+
+// ErrStop, returned by an emit function, ends Read early without an error
+// (Filter.Wrap returns it once its limit is reached).
+var ErrStop = errors.New("read: stop")
+
+// Options says how to read input files.
+type Options struct {
+	// Format is "jsonl", "parquet", "text" or "" to choose from each file's
+	// extension (.jsonl/.json/.ndjson, .parquet/.pq, .txt/.md/.markdown).
+	Format string
+	// Schema is "auto" (or ""), "ai4privacy-43k", "ai4privacy-200k",
+	// "ai4privacy-400k" or "plain". Auto detects it per file from the column
+	// names (JSONL: the keys of the first valid row; Parquet: the file schema).
+	Schema string
+	// TextField names the text column of "plain" rows (default "text").
+	TextField string
+	// KeepColumns carries every column except the text column into
+	// Record.Extra, decoded (JSON numbers stay json.Number, exact).
+	KeepColumns bool
+}
+
+// Validate reports an unknown format or schema.
+func (o Options) Validate() error {
+	switch o.Format {
+	case "", FormatJSONL, FormatParquet, FormatText:
+	default:
+		return fmt.Errorf("read: unknown format %q (want jsonl, parquet or text)", o.Format)
+	}
+	switch o.Schema {
+	case "", SchemaAuto, Schema43k, Schema200k, Schema400k, SchemaPlain:
+	default:
+		return fmt.Errorf("read: unknown schema %q (want auto, %s, %s, %s or %s)",
+			o.Schema, Schema43k, Schema200k, Schema400k, SchemaPlain)
+	}
+	return nil
+}
+
+func (o Options) textField() string {
+	if o.TextField == "" {
+		return "text"
+	}
+	return o.TextField
+}
+
+func (o Options) schema() string {
+	if o.Schema == "" {
+		return SchemaAuto
+	}
+	return o.Schema
+}
+
+// FormatOf returns the format of path from its extension, or an error when
+// the extension is not one piimask reads.
+func FormatOf(path string) (string, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonl", ".json", ".ndjson":
+		return FormatJSONL, nil
+	case ".parquet", ".pq":
+		return FormatParquet, nil
+	case ".txt", ".md", ".markdown":
+		return FormatText, nil
+	}
+	return "", fmt.Errorf("%s: cannot tell the format from the extension %q; set the format (jsonl, parquet or text)", path, filepath.Ext(path))
+}
+
+// stream is the state shared by the readers of one Read call.
+type stream struct {
+	ctx    context.Context
+	opts   Options
+	seq    int64
+	emit   func(record.Record) error
+	reject func(record.Reject) error
+}
+
+// Read reads paths in order and calls emit for every usable record and reject
+// for every unusable row. Records get Seq numbers 0, 1, 2… in stream order
+// across all files. Read stops at the first error from emit or reject and
+// returns it, except ErrStop, which ends reading with a nil error. A file that
+// cannot be read as its format is an error naming it; ctx cancellation stops
+// reading between rows and returns ctx.Err().
+func Read(ctx context.Context, paths []string, opts Options, emit func(record.Record) error, reject func(record.Reject) error) error {
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	if reject == nil {
+		reject = func(record.Reject) error { return nil }
+	}
+	s := &stream{ctx: ctx, opts: opts, emit: emit, reject: reject}
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		format := opts.Format
+		if format == "" {
+			f, err := FormatOf(p)
+			if err != nil {
+				return err
+			}
+			format = f
+		}
+		var err error
+		switch format {
+		case FormatJSONL:
+			err = s.readJSONL(p)
+		case FormatParquet:
+			err = s.readParquet(p)
+		case FormatText:
+			err = s.readText(p)
+		}
+		if errors.Is(err, ErrStop) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// send numbers a record and hands it to emit.
+func (s *stream) send(r record.Record) error {
+	r.Seq = s.seq
+	s.seq++
+	return s.emit(r)
+}
