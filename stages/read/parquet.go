@@ -116,6 +116,9 @@ func (s *stream) readRowGroup(path string, gi int, rg parquet.RowGroup, schema *
 		}
 		n, readErr := rows.ReadRows(buf)
 		for i := 0; i < n; i++ {
+			if err := s.ctx.Err(); err != nil {
+				return err
+			}
 			*rowNum++
 			m := map[string]any{}
 			if err := schema.Reconstruct(&m, buf[i]); err != nil {

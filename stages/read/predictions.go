@@ -112,6 +112,9 @@ func readPredictionsParquet(ctx context.Context, path string, emit func(Predicti
 				}
 				n, readErr := rows.ReadRows(buf)
 				for i := 0; i < n; i++ {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
 					rowNum++
 					m := map[string]any{}
 					if err := schema.Reconstruct(&m, buf[i]); err != nil {
