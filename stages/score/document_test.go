@@ -24,7 +24,7 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 	tests := []struct {
 		name             string
 		gold, pred       []record.Span
-		gold_, pred_, tp int64
+		nGold, nPred, tp int64
 		exactMatch       bool
 		strict, exact    SchemaCounts
 		partial, entType SchemaCounts
@@ -35,7 +35,7 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 			name:  "perfect",
 			gold:  []record.Span{sp(0, 5, "EMAIL"), sp(10, 15, "PHONENUMBER")},
 			pred:  []record.Span{sp(10, 15, "PHONENUMBER"), sp(0, 5, "EMAIL")},
-			gold_: 2, pred_: 2, tp: 2, exactMatch: true,
+			nGold: 2, nPred: 2, tp: 2, exactMatch: true,
 			strict: sc(2, 0, 0, 0, 0), exact: sc(2, 0, 0, 0, 0), partial: sc(2, 0, 0, 0, 0), entType: sc(2, 0, 0, 0, 0),
 			confusion: conf{"EMAIL": {"EMAIL": 1}, "PHONENUMBER": {"PHONENUMBER": 1}},
 			goldCP:    10,
@@ -44,7 +44,7 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 			name:  "duplicate predictions count once",
 			gold:  []record.Span{sp(0, 5, "EMAIL")},
 			pred:  []record.Span{sp(0, 5, "EMAIL"), {Start: 0, End: 5, Label: "EMAIL", Score: 0.4}},
-			gold_: 1, pred_: 1, tp: 1, exactMatch: true,
+			nGold: 1, nPred: 1, tp: 1, exactMatch: true,
 			strict: sc(1, 0, 0, 0, 0), exact: sc(1, 0, 0, 0, 0), partial: sc(1, 0, 0, 0, 0), entType: sc(1, 0, 0, 0, 0),
 			confusion: conf{"EMAIL": {"EMAIL": 1}},
 			goldCP:    5,
@@ -54,9 +54,9 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 			exactMatch: true,
 		},
 		{
-			name:  "empty predictions",
-			gold:  []record.Span{sp(0, 5, "EMAIL"), sp(10, 12, "PHONENUMBER"), sp(10, 12, "PHONENUMBER")},
-			gold_: 2,
+			name:   "empty predictions",
+			gold:   []record.Span{sp(0, 5, "EMAIL"), sp(10, 12, "PHONENUMBER"), sp(10, 12, "PHONENUMBER")},
+			nGold:  2,
 			strict: sc(0, 0, 0, 2, 0), exact: sc(0, 0, 0, 2, 0), partial: sc(0, 0, 0, 2, 0), entType: sc(0, 0, 0, 2, 0),
 			confusion: conf{"EMAIL": {Missed: 1}, "PHONENUMBER": {Missed: 1}},
 			goldCP:    7, leaked: 7,
@@ -64,7 +64,7 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 		{
 			name:   "empty gold",
 			pred:   []record.Span{sp(0, 5, "EMAIL")},
-			pred_:  1,
+			nPred:  1,
 			strict: sc(0, 0, 0, 0, 1), exact: sc(0, 0, 0, 0, 1), partial: sc(0, 0, 0, 0, 1), entType: sc(0, 0, 0, 0, 1),
 			confusion: conf{Spurious: {"EMAIL": 1}},
 		},
@@ -72,7 +72,7 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 			name:  "wrong type, same boundaries",
 			gold:  []record.Span{sp(0, 5, "EMAIL")},
 			pred:  []record.Span{sp(0, 5, "URL")},
-			gold_: 1, pred_: 1,
+			nGold: 1, nPred: 1,
 			strict: sc(0, 1, 0, 0, 0), exact: sc(1, 0, 0, 0, 0), partial: sc(1, 0, 0, 0, 0), entType: sc(0, 1, 0, 0, 0),
 			confusion: conf{"EMAIL": {"URL": 1}},
 			goldCP:    5,
@@ -81,7 +81,7 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 			name:  "partial overlap, same type",
 			gold:  []record.Span{sp(0, 10, "EMAIL")},
 			pred:  []record.Span{sp(2, 10, "EMAIL")},
-			gold_: 1, pred_: 1,
+			nGold: 1, nPred: 1,
 			strict: sc(0, 1, 0, 0, 0), exact: sc(0, 1, 0, 0, 0), partial: sc(0, 0, 1, 0, 0), entType: sc(1, 0, 0, 0, 0),
 			confusion: conf{"EMAIL": {"EMAIL": 1}},
 			goldCP:    10, leaked: 2,
@@ -90,7 +90,7 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 			name:  "partial overlap, other type",
 			gold:  []record.Span{sp(0, 10, "EMAIL")},
 			pred:  []record.Span{sp(5, 12, "URL")},
-			gold_: 1, pred_: 1,
+			nGold: 1, nPred: 1,
 			strict: sc(0, 1, 0, 0, 0), exact: sc(0, 1, 0, 0, 0), partial: sc(0, 0, 1, 0, 0), entType: sc(0, 1, 0, 0, 0),
 			confusion: conf{"EMAIL": {"URL": 1}},
 			goldCP:    10, leaked: 5,
@@ -99,7 +99,7 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 			name:  "one prediction overlapping two gold spans",
 			gold:  []record.Span{sp(5, 10, "LASTNAME"), sp(0, 4, "FIRSTNAME")},
 			pred:  []record.Span{sp(0, 10, "FIRSTNAME")},
-			gold_: 2, pred_: 1,
+			nGold: 2, nPred: 1,
 			strict: sc(0, 1, 0, 1, 0), exact: sc(0, 1, 0, 1, 0), partial: sc(0, 0, 1, 1, 0), entType: sc(1, 0, 0, 1, 0),
 			confusion: conf{"FIRSTNAME": {"FIRSTNAME": 1}, "LASTNAME": {"FIRSTNAME": 1}},
 			goldCP:    9,
@@ -108,7 +108,7 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 			name:  "greedy order: an earlier overlap claims the gold span",
 			gold:  []record.Span{sp(0, 5, "EMAIL")},
 			pred:  []record.Span{sp(0, 5, "EMAIL"), sp(0, 3, "EMAIL")},
-			gold_: 1, pred_: 2, tp: 1,
+			nGold: 1, nPred: 2, tp: 1,
 			strict: sc(0, 1, 0, 0, 1), exact: sc(0, 1, 0, 0, 1), partial: sc(0, 0, 1, 0, 1), entType: sc(1, 0, 0, 0, 1),
 			confusion: conf{"EMAIL": {"EMAIL": 2}},
 			goldCP:    5,
@@ -117,7 +117,7 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 			name:  "overlapping (nested) gold spans",
 			gold:  []record.Span{sp(0, 20, "STREET"), sp(0, 3, "BUILDINGNUMBER")},
 			pred:  []record.Span{sp(0, 3, "BUILDINGNUMBER")},
-			gold_: 2, pred_: 1, tp: 1,
+			nGold: 2, nPred: 1, tp: 1,
 			strict: sc(1, 0, 0, 1, 0), exact: sc(1, 0, 0, 1, 0), partial: sc(1, 0, 0, 1, 0), entType: sc(1, 0, 0, 1, 0),
 			confusion: conf{"BUILDINGNUMBER": {"BUILDINGNUMBER": 1}, "STREET": {"BUILDINGNUMBER": 1}},
 			goldCP:    20, leaked: 17,
@@ -126,7 +126,7 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 			name:  "adjacent spans do not overlap",
 			gold:  []record.Span{sp(0, 5, "EMAIL")},
 			pred:  []record.Span{sp(5, 10, "EMAIL")},
-			gold_: 1, pred_: 1,
+			nGold: 1, nPred: 1,
 			strict: sc(0, 0, 0, 1, 1), exact: sc(0, 0, 0, 1, 1), partial: sc(0, 0, 0, 1, 1), entType: sc(0, 0, 0, 1, 1),
 			confusion: conf{"EMAIL": {Missed: 1}, Spurious: {"EMAIL": 1}},
 			goldCP:    5, leaked: 5,
@@ -135,7 +135,7 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 			name:  "overlap under 1% of the gold span is not an overlap for the schemas",
 			gold:  []record.Span{sp(0, 200, "STREET")},
 			pred:  []record.Span{sp(199, 205, "STREET")},
-			gold_: 1, pred_: 1,
+			nGold: 1, nPred: 1,
 			strict: sc(0, 0, 0, 1, 1), exact: sc(0, 0, 0, 1, 1), partial: sc(0, 0, 0, 1, 1), entType: sc(0, 0, 0, 1, 1),
 			confusion: conf{"STREET": {"STREET": 1}},
 			goldCP:    200, leaked: 199,
@@ -144,7 +144,7 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 			name:  "overlap of exactly 1% counts",
 			gold:  []record.Span{sp(0, 200, "STREET")},
 			pred:  []record.Span{sp(198, 205, "STREET")},
-			gold_: 1, pred_: 1,
+			nGold: 1, nPred: 1,
 			strict: sc(0, 1, 0, 0, 0), exact: sc(0, 1, 0, 0, 0), partial: sc(0, 0, 1, 0, 0), entType: sc(1, 0, 0, 0, 0),
 			confusion: conf{"STREET": {"STREET": 1}},
 			goldCP:    200, leaked: 198,
@@ -155,7 +155,7 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 			name:  "ent_type matches the closest boundaries",
 			gold:  []record.Span{sp(0, 5, "CITY"), sp(6, 12, "CITY")},
 			pred:  []record.Span{sp(2, 12, "CITY"), sp(4, 5, "CITY")},
-			gold_: 2, pred_: 2,
+			nGold: 2, nPred: 2,
 			strict: sc(0, 1, 0, 1, 1), exact: sc(0, 1, 0, 1, 1), partial: sc(0, 0, 1, 1, 1), entType: sc(2, 0, 0, 0, 0),
 			confusion: conf{"CITY": {"CITY": 3}},
 			goldCP:    11, leaked: 2,
@@ -168,8 +168,8 @@ func TestScoreDocumentHandComputed(t *testing.T) {
 			if !reflect.DeepEqual(goldCopy, tt.gold) && len(goldCopy) > 0 {
 				t.Fatalf("ScoreDocument modified its gold input")
 			}
-			if d.Docs != 1 || d.Gold != tt.gold_ || d.Pred != tt.pred_ || d.TP != tt.tp {
-				t.Errorf("docs/gold/pred/tp = %d/%d/%d/%d, want 1/%d/%d/%d", d.Docs, d.Gold, d.Pred, d.TP, tt.gold_, tt.pred_, tt.tp)
+			if d.Docs != 1 || d.Gold != tt.nGold || d.Pred != tt.nPred || d.TP != tt.tp {
+				t.Errorf("docs/gold/pred/tp = %d/%d/%d/%d, want 1/%d/%d/%d", d.Docs, d.Gold, d.Pred, d.TP, tt.nGold, tt.nPred, tt.tp)
 			}
 			if got := d.ExactMatchDocs == 1; got != tt.exactMatch {
 				t.Errorf("exact match = %v, want %v", got, tt.exactMatch)
