@@ -1,0 +1,111 @@
+package generate
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/piimask/piimask/stages/write"
+)
+
+// flushRows is how many rows the writers buffer between flushes (and Parquet
+// row groups), which bounds their memory.
+const flushRows = 8192
+
+// WriteJSONL writes the generator's next N rows to w as JSON Lines, checking
+// ctx between rows.
+func WriteJSONL(ctx context.Context, w io.Writer, g *Generator) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	i := 0
+	for row := range g.All() {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := enc.Encode(row); err != nil {
+			return fmt.Errorf("generate: write row %d: %w", i+1, err)
+		}
+		i++
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("generate: write: %w", err)
+	}
+	return nil
+}
+
+// WriteParquet writes the generator's next N rows to w as Parquet (zstd),
+// privacy_mask as a list<struct{value, start, end, label}> column, one row
+// group per 8192 rows.
+func WriteParquet(ctx context.Context, w io.Writer, g *Generator) error {
+	pw := parquet.NewGenericWriter[Row](w, parquet.Compression(&parquet.Zstd))
+	buf := make([]Row, 0, flushRows)
+	flush := func() error {
+		if len(buf) == 0 {
+			return nil
+		}
+		if _, err := pw.Write(buf); err != nil {
+			return fmt.Errorf("generate: write parquet: %w", err)
+		}
+		if err := pw.Flush(); err != nil {
+			return fmt.Errorf("generate: flush parquet row group: %w", err)
+		}
+		buf = buf[:0]
+		return nil
+	}
+	for row := range g.All() {
+		buf = append(buf, row)
+		if len(buf) == flushRows {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if err := pw.Close(); err != nil {
+		return fmt.Errorf("generate: close parquet: %w", err)
+	}
+	return nil
+}
+
+// WriteFile generates cfg.N rows into path atomically (the file appears only
+// when complete). The format follows the extension: .jsonl or .parquet.
+func WriteFile(ctx context.Context, path string, cfg Config) error {
+	g, err := New(cfg)
+	if err != nil {
+		return err
+	}
+	var fn func(context.Context, io.Writer, *Generator) error
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonl":
+		fn = WriteJSONL
+	case ".parquet":
+		fn = WriteParquet
+	default:
+		return fmt.Errorf("generate: %s: unknown extension (want .jsonl or .parquet)", path)
+	}
+	f, err := write.CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	if err := fn(ctx, f, g); err != nil {
+		f.Abort()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Commit()
+}
