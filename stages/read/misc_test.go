@@ -249,7 +249,7 @@ func TestReadPredictions(t *testing.T) {
 	want := map[string][]PredictionRow{
 		pq: {
 			{ID: "a", Method: "rules", Language: "fr", Spans: []record.Span{{Start: 0, End: 6, Label: "FIRSTNAME", Score: 0.9}, {Start: 18, End: 25, Label: "CITY", Score: 1}}, Origin: record.Origin{File: pq, Row: 1}},
-			{ID: "b", Method: "rules", Spans: []record.Span{}, Failure: "timeout", Origin: record.Origin{File: pq, Row: 2}},
+			{ID: "b", Method: "rules", Failure: "timeout", Origin: record.Origin{File: pq, Row: 2}},
 		},
 		jl: {
 			{ID: "a", Method: "llm", Spans: []record.Span{{Start: 0, End: 6, Label: "FIRSTNAME", Score: 0.5}}, Origin: record.Origin{File: jl, Row: 1}},

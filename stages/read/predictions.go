@@ -245,5 +245,8 @@ func predictionOf(r row, origin record.Origin) (PredictionRow, error) {
 		}
 		p.Spans = append(p.Spans, sp)
 	}
+	if len(p.Spans) == 0 {
+		p.Spans = nil
+	}
 	return p, nil
 }

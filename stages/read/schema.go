@@ -141,7 +141,10 @@ func (s *stream) toRecord(l layout, r row, origin record.Origin) (record.Record,
 		}
 		rec.Gold = spans
 	}
-	if len(rec.Gold) > 1 {
+	switch {
+	case len(rec.Gold) == 0:
+		rec.Gold = nil // no spans, whether the list was absent, null or empty
+	case len(rec.Gold) > 1:
 		record.SortSpans(rec.Gold)
 	}
 
