@@ -1,0 +1,805 @@
+// Package onnx is the `onnx` detection method: a token-classification model
+// exported to ONNX (the Hugging Face Optimum layout: model.onnx,
+// tokenizer.json, config.json with id2label, optional tokenizer_config.json)
+// run with ONNX Runtime, its token logits turned into character spans with
+// the Hugging Face TokenClassificationPipeline aggregation strategies.
+//
+// Works for encoder exports (BERT, DistilBERT, RoBERTa, DeBERTa, XLM-R: inputs
+// input_ids, attention_mask, optional token_type_ids) and decoder exports
+// (Llama/Mistral/Qwen …ForTokenClassification: input_ids, attention_mask,
+// optional position_ids, often left padding). The input names and integer
+// types are read from the model, never guessed.
+//
+// Speed: one ONNX Runtime session per method, reused by every Detect call
+// (ORT sessions are safe for concurrent Run). Within a Detect batch, texts are
+// tokenized by a producer goroutine while the previous model batch runs;
+// rows (one per window) are sorted by length within a bounded buffer
+// (sort_buffer rows), cut into batches of batch_size rows padded to the
+// longest row, and the results are put back in input order.
+//
+// Long texts: content tokens (special tokens excluded) are cut into windows of
+// max_length minus the special tokens; each window is wrapped in the
+// tokenizer's leading and trailing special tokens. With stride S, windows
+// overlap by S tokens and each overlap is split at its middle (see
+// strideWindows); with right_context M (for decoders, which see only the left
+// context), every window sees M tokens past the part it owns. Each token's
+// logits come from exactly one window (its core), and aggregation then runs
+// over the whole text as if it were one pass.
+package onnx
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	ort "github.com/yalue/onnxruntime_go"
+
+	"github.com/piimask/piimask/stages/detect"
+	"github.com/piimask/piimask/stages/ortlib"
+	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/stages/tokenize"
+)
+
+// Type is the method type name in job configs.
+const Type = "onnx"
+
+// TokenizerLoader loads a tokenizer.json (jobs pass hf.Load).
+type TokenizerLoader func(path string) (tokenize.Tokenizer, error)
+
+// Options configures the method. Field tags are the YAML option names.
+type Options struct {
+	// Model is the model directory (model.onnx, tokenizer.json, config.json).
+	Model string `yaml:"model"`
+	// Aggregation is none, simple (default), first, average or max.
+	Aggregation string `yaml:"aggregation"`
+	// Threshold drops entities scoring below it (default 0).
+	Threshold float64 `yaml:"threshold"`
+	// IgnoreLabels are dropped (default ["O"]).
+	IgnoreLabels []string `yaml:"ignore_labels"`
+	// BatchSize is the number of rows (windows) per model call (default 8).
+	BatchSize int `yaml:"batch_size"`
+	// MaxLength is the longest row in tokens, special tokens included
+	// (default 512, or tokenizer_config.json's model_max_length when smaller).
+	MaxLength int `yaml:"max_length"`
+	// Stride is the overlap in tokens between windows of a long text
+	// (default max_length/8; -1 for no overlap).
+	Stride int `yaml:"stride"`
+	// RightContext, when > 0, cuts windows with that many tokens of right
+	// context past each window's core instead of a symmetric stride (decoders).
+	RightContext int `yaml:"right_context"`
+	// IntraOpThreads is ORT's intra-op thread count (default 1: the engine
+	// runs methods in parallel; 0 here is replaced by 1, -1 means ORT's own
+	// default of one thread per core).
+	IntraOpThreads int `yaml:"intra_op_threads"`
+	// SortBuffer is how many rows are sorted by length together (default 4 ×
+	// batch_size); larger buffers pad less but delay the first Run.
+	SortBuffer int `yaml:"sort_buffer"`
+	// PaddingSide overrides tokenizer_config.json's padding_side (left|right).
+	PaddingSide string `yaml:"padding_side"`
+	// ORTLib is an explicit path to libonnxruntime (else PIIMASK_ORT_LIB …).
+	ORTLib string `yaml:"ort_lib"`
+
+	// Tokenizer loads tokenizer.json; required.
+	Tokenizer TokenizerLoader `yaml:"-"`
+	// Runtime, when set, is used instead of one the method opens (and the
+	// method does not close it).
+	Runtime *ortlib.Runtime `yaml:"-"`
+}
+
+// Register adds the `onnx` method type to reg.
+func Register(reg *detect.Registry, loader TokenizerLoader) {
+	reg.Register(Type, func(ctx context.Context, spec detect.Spec) (detect.Method, error) {
+		var o Options
+		if err := detect.DecodeOptions(spec.Options, &o); err != nil {
+			return nil, err
+		}
+		o.Tokenizer = loader
+		m, err := New(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		m.name = spec.Name
+		return m, nil
+	})
+}
+
+// inputKind is one model input the method knows how to fill.
+type inputKind int
+
+const (
+	inInputIDs inputKind = iota
+	inAttentionMask
+	inTokenTypeIDs
+	inPositionIDs
+)
+
+var knownInputs = map[string]inputKind{
+	"input_ids":      inInputIDs,
+	"attention_mask": inAttentionMask,
+	"token_type_ids": inTokenTypeIDs,
+	"position_ids":   inPositionIDs,
+}
+
+type modelInput struct {
+	name  string
+	kind  inputKind
+	int32 bool
+}
+
+// Method is the loaded model. Safe for concurrent Detect calls.
+type Method struct {
+	name       string
+	tok        tokenize.Tokenizer
+	id2label   []string
+	inputs     []modelInput
+	output     string
+	session    *ort.DynamicAdvancedSession
+	rt         *ortlib.Runtime
+	ownRuntime bool
+
+	agg          AggregateOptions
+	batchSize    int
+	maxLength    int
+	stride       int
+	rightContext int
+	sortBuffer   int
+	leftPad      bool
+	wordAware    bool
+	unkID        int
+
+	stats statCounters
+}
+
+// modelFiles are the files New reads from the model directory.
+type modelFiles struct {
+	model, tokenizer, config, tokenizerConfig string
+}
+
+func findFiles(dir string) (modelFiles, error) {
+	if dir == "" {
+		return modelFiles{}, errors.New("option model: not set (want a directory with model.onnx, tokenizer.json, config.json)")
+	}
+	f := modelFiles{
+		model:           filepath.Join(dir, "model.onnx"),
+		tokenizer:       filepath.Join(dir, "tokenizer.json"),
+		config:          filepath.Join(dir, "config.json"),
+		tokenizerConfig: filepath.Join(dir, "tokenizer_config.json"),
+	}
+	for _, p := range []string{f.model, f.tokenizer, f.config} {
+		if _, err := os.Stat(p); err != nil {
+			return f, fmt.Errorf("option model: %w", err)
+		}
+	}
+	return f, nil
+}
+
+// readID2Label reads config.json's id2label.
+func readID2Label(path string) ([]string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var cfg struct {
+		ID2Label  map[string]string `json:"id2label"`
+		NumLabels int               `json:"num_labels"`
+	}
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(cfg.ID2Label) == 0 {
+		return nil, fmt.Errorf("%s: field id2label missing or empty", path)
+	}
+	lm, err := tokenize.LabelMapFromID2Label(cfg.ID2Label)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if cfg.NumLabels != 0 && cfg.NumLabels != lm.Len() {
+		return nil, fmt.Errorf("%s: num_labels is %d but id2label has %d entries", path, cfg.NumLabels, lm.Len())
+	}
+	return lm.ID2Label, nil
+}
+
+// tokenizerMeta is what the aggregation needs from tokenizer.json.
+type tokenizerMeta struct {
+	Model struct {
+		Type                    string  `json:"type"`
+		UnkToken                *string `json:"unk_token"`
+		ContinuingSubwordPrefix *string `json:"continuing_subword_prefix"`
+	} `json:"model"`
+}
+
+func readTokenizerMeta(path string) (tokenizerMeta, error) {
+	var m tokenizerMeta
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return m, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// tokenizerConfig is the part of tokenizer_config.json the method uses.
+type tokenizerConfig struct {
+	PaddingSide    string  `json:"padding_side"`
+	ModelMaxLength float64 `json:"model_max_length"`
+}
+
+func readTokenizerConfig(path string) (tokenizerConfig, error) {
+	var c tokenizerConfig
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return c, err
+	}
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return c, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// New loads the model described by o.
+func New(ctx context.Context, o Options) (*Method, error) {
+	if o.Tokenizer == nil {
+		return nil, errors.New("onnx: no tokenizer loader given (jobs pass hf.Load)")
+	}
+	files, err := findFiles(o.Model)
+	if err != nil {
+		return nil, err
+	}
+	strategy, err := ParseStrategy(o.Aggregation)
+	if err != nil {
+		return nil, fmt.Errorf("option %w", err)
+	}
+	id2label, err := readID2Label(files.config)
+	if err != nil {
+		return nil, err
+	}
+	meta, err := readTokenizerMeta(files.tokenizer)
+	if err != nil {
+		return nil, err
+	}
+	tcfg, err := readTokenizerConfig(files.tokenizerConfig)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := o.Tokenizer(files.tokenizer)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", files.tokenizer, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	m := &Method{
+		name:         Type,
+		tok:          tok,
+		id2label:     id2label,
+		agg:          AggregateOptions{Strategy: strategy, IgnoreLabels: o.IgnoreLabels, Threshold: o.Threshold},
+		batchSize:    o.BatchSize,
+		maxLength:    o.MaxLength,
+		stride:       o.Stride,
+		rightContext: o.RightContext,
+		sortBuffer:   o.SortBuffer,
+		unkID:        -1,
+	}
+	if c := meta.Model.ContinuingSubwordPrefix; c != nil && *c != "" {
+		m.wordAware = true
+	}
+	if u := meta.Model.UnkToken; u != nil {
+		if id, ok := tok.TokenToID(*u); ok {
+			m.unkID = id
+		}
+	}
+	switch side := firstNonEmpty(o.PaddingSide, tcfg.PaddingSide, "right"); side {
+	case "left":
+		m.leftPad = true
+	case "right":
+	default:
+		return nil, fmt.Errorf("padding_side %q: want left or right", side)
+	}
+	if m.batchSize <= 0 {
+		m.batchSize = 8
+	}
+	if m.maxLength <= 0 {
+		m.maxLength = 512
+		if l := int(tcfg.ModelMaxLength); l > 0 && l < m.maxLength {
+			m.maxLength = l
+		}
+	}
+	if m.stride == 0 {
+		m.stride = m.maxLength / 8
+	} else if m.stride < 0 {
+		m.stride = 0
+	}
+	if m.sortBuffer <= 0 {
+		m.sortBuffer = 4 * m.batchSize
+	}
+	if m.sortBuffer < m.batchSize {
+		m.sortBuffer = m.batchSize
+	}
+	threads := o.IntraOpThreads
+	if threads == 0 {
+		threads = 1
+	}
+
+	m.rt = o.Runtime
+	if m.rt == nil {
+		m.rt = ortlib.New(ortlib.Search{Explicit: o.ORTLib})
+		m.ownRuntime = true
+	}
+	if err := m.rt.Init(); err != nil {
+		return nil, err
+	}
+	if err := m.openSession(files.model, threads); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+func firstNonEmpty(xs ...string) string {
+	for _, x := range xs {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// openSession reads the model's inputs and outputs and creates the session.
+func (m *Method) openSession(path string, threads int) error {
+	ins, outs, err := ort.GetInputOutputInfo(path)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	seen := map[inputKind]bool{}
+	for _, in := range ins {
+		kind, ok := knownInputs[in.Name]
+		if !ok {
+			return fmt.Errorf("%s: unsupported model input %q (supported: input_ids, attention_mask, token_type_ids, position_ids)", path, in.Name)
+		}
+		if in.OrtValueType != ort.ONNXTypeTensor {
+			return fmt.Errorf("%s: input %q is not a tensor", path, in.Name)
+		}
+		var is32 bool
+		switch in.DataType {
+		case ort.TensorElementDataTypeInt64:
+		case ort.TensorElementDataTypeInt32:
+			is32 = true
+		default:
+			return fmt.Errorf("%s: input %q has element type %s, want int64 or int32", path, in.Name, in.DataType)
+		}
+		if len(in.Dimensions) != 2 {
+			return fmt.Errorf("%s: input %q has shape %v, want [batch, sequence]", path, in.Name, in.Dimensions)
+		}
+		seen[kind] = true
+		m.inputs = append(m.inputs, modelInput{name: in.Name, kind: kind, int32: is32})
+	}
+	if !seen[inInputIDs] {
+		return fmt.Errorf("%s: model has no input_ids input", path)
+	}
+	var out *ort.InputOutputInfo
+	for i := range outs {
+		if outs[i].Name == "logits" {
+			out = &outs[i]
+		}
+	}
+	if out == nil && len(outs) == 1 {
+		out = &outs[0]
+	}
+	if out == nil {
+		names := make([]string, len(outs))
+		for i, o := range outs {
+			names[i] = o.Name
+		}
+		return fmt.Errorf("%s: no output named logits among %v", path, names)
+	}
+	if out.DataType != ort.TensorElementDataTypeFloat || len(out.Dimensions) != 3 {
+		return fmt.Errorf("%s: output %q is %s %v, want float [batch, sequence, num_labels]", path, out.Name, out.DataType, out.Dimensions)
+	}
+	if d := out.Dimensions[2]; d > 0 && int(d) != len(m.id2label) {
+		return fmt.Errorf("%s: output %q has %d labels but config.json id2label has %d", path, out.Name, d, len(m.id2label))
+	}
+	m.output = out.Name
+
+	so, err := ort.NewSessionOptions()
+	if err != nil {
+		return fmt.Errorf("session options: %w", err)
+	}
+	defer so.Destroy()
+	if threads > 0 {
+		if err := so.SetIntraOpNumThreads(threads); err != nil {
+			return fmt.Errorf("intra_op_threads %d: %w", threads, err)
+		}
+	}
+	if err := so.SetInterOpNumThreads(1); err != nil {
+		return fmt.Errorf("inter-op threads: %w", err)
+	}
+	names := make([]string, len(m.inputs))
+	for i, in := range m.inputs {
+		names[i] = in.name
+	}
+	m.session, err = ort.NewDynamicAdvancedSession(path, names, []string{m.output}, so)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	return nil
+}
+
+// Name implements detect.Method.
+func (m *Method) Name() string { return m.name }
+
+// Labels returns the model's id2label.
+func (m *Method) Labels() []string { return slices.Clone(m.id2label) }
+
+// Close releases the session (and the runtime when the method opened it).
+func (m *Method) Close() error {
+	var errs []error
+	if m.session != nil {
+		if err := m.session.Destroy(); err != nil {
+			errs = append(errs, fmt.Errorf("destroy session: %w", err))
+		}
+		m.session = nil
+	}
+	if m.ownRuntime && m.rt != nil {
+		if err := m.rt.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		m.rt = nil
+	}
+	return errors.Join(errs...)
+}
+
+// doc is one text being processed.
+type doc struct {
+	runes  []rune
+	enc    *tokenize.Encoding
+	prefix int // leading special tokens
+	suffix int // trailing special tokens
+	// logits of the content tokens, len(content) × labels, filled by window cores.
+	logits []float32
+}
+
+func (d *doc) contentLen() int { return d.enc.Len() - d.prefix - d.suffix }
+
+// row is one window of one doc: what one line of a model batch holds.
+type row struct {
+	doc *doc
+	win tokenize.Window
+}
+
+func (r row) length() int { return r.doc.prefix + (r.win.End - r.win.Start) + r.doc.suffix }
+
+// Detect implements detect.Method.
+func (m *Method) Detect(ctx context.Context, batch []record.Record) ([]detect.Prediction, error) {
+	start := time.Now()
+	docs := make([]*doc, len(batch))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	batches := make(chan []row, 2)
+	prodErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		prodErr <- m.produce(ctx, batch, docs, batches)
+	}()
+
+	var runErr error
+	for rows := range batches {
+		if runErr != nil {
+			continue // drain so the producer can finish
+		}
+		if err := ctx.Err(); err != nil {
+			runErr = err
+			cancel()
+			continue
+		}
+		if err := m.run(rows); err != nil {
+			runErr = err
+			cancel()
+		}
+	}
+	if err := <-prodErr; err != nil && runErr == nil {
+		runErr = err
+	}
+	if runErr != nil {
+		return nil, runErr
+	}
+
+	aggStart := time.Now()
+	preds := make([]detect.Prediction, len(batch))
+	for i, d := range docs {
+		spans, err := m.aggregate(d)
+		if err != nil {
+			return nil, fmt.Errorf("record %s (%s): %w", batch[i].ID, batch[i].Origin, err)
+		}
+		preds[i].Spans = spans
+	}
+	m.stats.aggregate.Add(int64(time.Since(aggStart)))
+	m.stats.docs.Add(int64(len(batch)))
+	m.stats.wall.Add(int64(time.Since(start)))
+	return preds, nil
+}
+
+// produce tokenizes the records, cuts windows and sends length-sorted batches.
+func (m *Method) produce(ctx context.Context, batch []record.Record, docs []*doc, out chan<- []row) error {
+	var buf []row
+	flush := func() error {
+		slices.SortStableFunc(buf, func(a, b row) int { return a.length() - b.length() })
+		for len(buf) > 0 {
+			n := min(m.batchSize, len(buf))
+			select {
+			case out <- buf[:n:n]:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			buf = buf[n:]
+		}
+		buf = nil
+		return nil
+	}
+	for i := range batch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		t0 := time.Now()
+		d, err := m.prepare(batch[i].Text)
+		if err != nil {
+			return fmt.Errorf("record %s (%s): tokenize: %w", batch[i].ID, batch[i].Origin, err)
+		}
+		docs[i] = d
+		n := d.contentLen()
+		m.stats.tokens.Add(int64(n))
+		maxTokens := max(m.maxLength-d.prefix-d.suffix, 1)
+		var wins []tokenize.Window
+		if m.rightContext > 0 {
+			wins = rightContextWindows(n, maxTokens, m.rightContext)
+		} else {
+			wins = strideWindows(n, maxTokens, m.stride)
+		}
+		for _, w := range wins {
+			buf = append(buf, row{doc: d, win: w})
+		}
+		m.stats.tokenize.Add(int64(time.Since(t0)))
+		if len(buf) >= m.sortBuffer {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// prepare tokenizes one text and finds its leading/trailing special tokens.
+func (m *Method) prepare(text string) (*doc, error) {
+	enc, err := m.tok.Encode(text, true)
+	if err != nil {
+		return nil, err
+	}
+	n := enc.Len()
+	if len(enc.Offsets) != n || len(enc.SpecialTokensMask) != n {
+		return nil, fmt.Errorf("tokenizer returned %d ids, %d offsets, %d special flags", n, len(enc.Offsets), len(enc.SpecialTokensMask))
+	}
+	d := &doc{runes: []rune(text), enc: enc}
+	for d.prefix < n && enc.SpecialTokensMask[d.prefix] == 1 {
+		d.prefix++
+	}
+	for d.suffix < n-d.prefix && enc.SpecialTokensMask[n-1-d.suffix] == 1 {
+		d.suffix++
+	}
+	if d.contentLen() == 0 { // only special tokens: nothing to classify
+		d.prefix, d.suffix = n, 0
+	}
+	d.logits = make([]float32, d.contentLen()*len(m.id2label))
+	return d, nil
+}
+
+// run builds the padded tensors for rows, runs the session and scatters the
+// logits of each window's core back to its doc.
+func (m *Method) run(rows []row) error {
+	t0 := time.Now()
+	B := len(rows)
+	T := 0
+	for _, r := range rows {
+		T = max(T, r.length())
+	}
+	size := B * T
+	ids := make([]int64, size)
+	mask := make([]int64, size)
+	types := make([]int64, size)
+	pos := make([]int64, size)
+	pad := int64(m.tok.PadID())
+	offsets := make([]int, B) // where each row's first token sits (left padding)
+	for b, r := range rows {
+		L := r.length()
+		off := 0
+		if m.leftPad {
+			off = T - L
+		}
+		offsets[b] = off
+		base := b * T
+		for t := 0; t < T; t++ {
+			ids[base+t] = pad
+			pos[base+t] = 1 // HF masked_fill for padding positions
+		}
+		enc := r.doc.enc
+		n := enc.Len()
+		t := base + off
+		put := func(src int) {
+			ids[t] = int64(enc.IDs[src])
+			mask[t] = 1
+			if enc.TypeIDs != nil {
+				types[t] = int64(enc.TypeIDs[src])
+			}
+			t++
+		}
+		for i := 0; i < r.doc.prefix; i++ {
+			put(i)
+		}
+		for i := r.win.Start; i < r.win.End; i++ {
+			put(r.doc.prefix + i)
+		}
+		for i := n - r.doc.suffix; i < n; i++ {
+			put(i)
+		}
+		// position_ids = cumsum(attention_mask) - 1, 1 where masked (as HF).
+		var c int64
+		for t := base; t < base+T; t++ {
+			c += mask[t]
+			if mask[t] == 1 {
+				pos[t] = c - 1
+			}
+		}
+	}
+	shape := ort.NewShape(int64(B), int64(T))
+	inputs := make([]ort.Value, len(m.inputs))
+	defer func() {
+		for _, v := range inputs {
+			if v != nil {
+				v.Destroy()
+			}
+		}
+	}()
+	for i, in := range m.inputs {
+		var data []int64
+		switch in.kind {
+		case inInputIDs:
+			data = ids
+		case inAttentionMask:
+			data = mask
+		case inTokenTypeIDs:
+			data = types
+		case inPositionIDs:
+			data = pos
+		}
+		var err error
+		if in.int32 {
+			d32 := make([]int32, len(data))
+			for j, v := range data {
+				d32[j] = int32(v)
+			}
+			inputs[i], err = ort.NewTensor(shape, d32)
+		} else {
+			inputs[i], err = ort.NewTensor(shape, data)
+		}
+		if err != nil {
+			return fmt.Errorf("input %s: %w", in.name, err)
+		}
+	}
+	outputs := []ort.Value{nil}
+	t1 := time.Now()
+	err := m.session.Run(inputs, outputs)
+	t2 := time.Now()
+	m.stats.run.Add(int64(t2.Sub(t1)))
+	m.stats.pack.Add(int64(t1.Sub(t0)))
+	if err != nil {
+		return fmt.Errorf("run model on a batch of %d×%d: %w", B, T, err)
+	}
+	defer outputs[0].Destroy()
+	logits, ok := outputs[0].(*ort.Tensor[float32])
+	if !ok {
+		return fmt.Errorf("output %s: got %T, want a float32 tensor", m.output, outputs[0])
+	}
+	L := len(m.id2label)
+	if s := logits.GetShape(); len(s) != 3 || s[0] != int64(B) || s[1] != int64(T) || s[2] != int64(L) {
+		return fmt.Errorf("output %s has shape %v, want [%d %d %d] (config.json id2label has %d labels)", m.output, s, B, T, L, L)
+	}
+	data := logits.GetData()
+	for b, r := range rows {
+		base := b*T + offsets[b] + r.doc.prefix - r.win.Start
+		for j := r.win.CoreStart; j < r.win.CoreEnd; j++ {
+			copy(r.doc.logits[j*L:(j+1)*L], data[(base+j)*L:(base+j+1)*L])
+		}
+	}
+	m.stats.scatter.Add(int64(time.Since(t2)))
+	m.stats.rows.Add(int64(B))
+	m.stats.batches.Add(1)
+	m.stats.paddedTokens.Add(int64(B * T))
+	return nil
+}
+
+// aggregate turns one doc's logits into spans.
+func (m *Method) aggregate(d *doc) ([]record.Span, error) {
+	L := len(m.id2label)
+	n := d.contentLen()
+	pre := make([]PreEntity, 0, n)
+	for j := 0; j < n; j++ {
+		i := d.prefix + j
+		if d.enc.SpecialTokensMask[i] == 1 {
+			continue
+		}
+		off := d.enc.Offsets[i]
+		var token string
+		wordAware := m.wordAware
+		if d.enc.Tokens != nil {
+			token = d.enc.Tokens[i]
+		} else {
+			wordAware = false
+		}
+		pre = append(pre, PreEntity{
+			Start:   off[0],
+			End:     off[1],
+			Subword: IsSubword(d.runes, token, off[0], off[1], wordAware, d.enc.IDs[i] == m.unkID),
+			Scores:  Softmax(nil, d.logits[j*L:(j+1)*L]),
+		})
+	}
+	ents, err := Aggregate(pre, m.id2label, m.agg)
+	if err != nil {
+		return nil, err
+	}
+	spans := make([]record.Span, len(ents))
+	for i, e := range ents {
+		spans[i] = record.Span{Start: e.Start, End: e.End, Label: e.Label, Score: e.Score}
+	}
+	return spans, nil
+}
+
+// statCounters accumulate time and volume across Detect calls (atomics: the
+// engine may call Detect concurrently).
+type statCounters struct {
+	docs, tokens, rows, batches, paddedTokens     atomic.Int64
+	wall, tokenize, pack, run, scatter, aggregate atomic.Int64
+}
+
+// Stats is a snapshot of the method's counters since it was opened.
+type Stats struct {
+	Docs, Tokens, Rows, Batches int64
+	// PaddedTokens is the number of token slots sent to the model (rows ×
+	// padded length); Tokens/PaddedTokens is the padding efficiency.
+	PaddedTokens int64
+	// Wall is the summed wall time of Detect calls. Tokenize runs in a
+	// producer goroutine overlapping Run, so the parts need not add up.
+	Wall, Tokenize, Pack, Run, Scatter, Aggregate time.Duration
+}
+
+// OutsideRunShare is the share of Detect wall time not spent in session.Run.
+func (s Stats) OutsideRunShare() float64 {
+	if s.Wall <= 0 {
+		return 0
+	}
+	return 1 - float64(s.Run)/float64(s.Wall)
+}
+
+// Stats returns the counters accumulated so far.
+func (m *Method) Stats() Stats {
+	c := &m.stats
+	return Stats{
+		Docs: c.docs.Load(), Tokens: c.tokens.Load(), Rows: c.rows.Load(), Batches: c.batches.Load(),
+		PaddedTokens: c.paddedTokens.Load(),
+		Wall:         time.Duration(c.wall.Load()), Tokenize: time.Duration(c.tokenize.Load()),
+		Pack: time.Duration(c.pack.Load()), Run: time.Duration(c.run.Load()),
+		Scatter: time.Duration(c.scatter.Load()), Aggregate: time.Duration(c.aggregate.Load()),
+	}
+}
+
+var _ detect.Method = (*Method)(nil)
