@@ -100,23 +100,33 @@ func ReadDocCounts(r io.Reader, name string) ([]DocCounts, error) {
 	return out, nil
 }
 
-// FormatTable prints an aligned text table: one row of global strict metrics
-// per method (P, R, F1, F2, exact-match accuracy, leak rate, documents), then
-// per-class P/R/F1/support for every method.
+// FormatTable prints aligned text tables: one row of global strict metrics
+// per method (P, R, F1, F2, exact-match accuracy, leak rate, documents), then,
+// after a blank line, per-class P/R/F1/support/predicted for every method.
 func FormatTable(w io.Writer, reports ...NamedReport) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	var errs []error
-	pr := func(format string, args ...any) {
-		if _, err := fmt.Fprintf(tw, format, args...); err != nil {
+	section := func(rows [][]string) {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, row := range rows {
+			if _, err := io.WriteString(tw, strings.Join(row, "\t")+"\n"); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if err := tw.Flush(); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	pr("method\tprecision\trecall\tF1\tF2\texact match\tleak rate\tdocuments\t\n")
+	f := func(x float64) string { return fmt.Sprintf("%.4f", x) }
+	d := func(n int64) string { return fmt.Sprintf("%d", n) }
+
+	rows := [][]string{{"method", "precision", "recall", "F1", "F2", "exact_match", "leak_rate", "documents"}}
 	for _, nr := range reports {
 		m := nr.Report.Metrics
-		pr("%s\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%d\t\n", nr.Name, m.Precision, m.Recall, m.F1, m.F2,
-			m.ExactMatchAccuracy, nr.Report.LeakRate, nr.Report.Documents)
+		rows = append(rows, []string{nr.Name, f(m.Precision), f(m.Recall), f(m.F1), f(m.F2),
+			f(m.ExactMatchAccuracy), f(nr.Report.LeakRate), d(nr.Report.Documents)})
 	}
+	section(rows)
+
 	set := map[string]bool{}
 	for _, nr := range reports {
 		for label := range nr.Report.PerClass {
@@ -124,20 +134,20 @@ func FormatTable(w io.Writer, reports ...NamedReport) error {
 		}
 	}
 	if len(set) > 0 {
-		pr("\t\t\t\t\t\t\t\t\n")
-		pr("class\tmethod\tprecision\trecall\tF1\tsupport\tpredicted\t\t\n")
+		if _, err := io.WriteString(w, "\n"); err != nil {
+			errs = append(errs, err)
+		}
+		rows = [][]string{{"class", "method", "precision", "recall", "F1", "support", "predicted"}}
 		for _, label := range slices.Sorted(maps.Keys(set)) {
 			for _, nr := range reports {
 				c, ok := nr.Report.PerClass[label]
 				if !ok {
 					continue
 				}
-				pr("%s\t%s\t%.4f\t%.4f\t%.4f\t%d\t%d\t\t\n", label, nr.Name, c.Precision, c.Recall, c.F1, c.Support, c.Predicted)
+				rows = append(rows, []string{label, nr.Name, f(c.Precision), f(c.Recall), f(c.F1), d(c.Support), d(c.Predicted)})
 			}
 		}
-	}
-	if err := tw.Flush(); err != nil {
-		errs = append(errs, err)
+		section(rows)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("write metrics table: %w", err)
