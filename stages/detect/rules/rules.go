@@ -1,0 +1,237 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/piimask/piimask/stages/detect"
+	"github.com/piimask/piimask/stages/record"
+)
+
+// Type is the method type name used in job configs.
+const Type = "rules"
+
+// Options are the rules method's YAML options.
+type Options struct {
+	// Classes restricts detection to these classes (default: every class
+	// the method has a recognizer for).
+	Classes []string `yaml:"classes"`
+	// Exclude removes classes from the set.
+	Exclude []string `yaml:"exclude"`
+	// MinScore drops spans scored below it (0–1).
+	MinScore float64 `yaml:"min_score"`
+}
+
+// Method is the rule-based PII detector. It is safe for concurrent use.
+type Method struct {
+	name     string
+	recs     []*recognizer
+	classes  []string
+	minScore float64
+}
+
+// Classes returns every class the rules method can detect, sorted.
+func Classes() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range recognizerSpecs() {
+		if !seen[s.class] {
+			seen[s.class] = true
+			out = append(out, s.class)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// New compiles the recognizers selected by opts.
+func New(opts Options) (*Method, error) {
+	supported := map[string]bool{}
+	for _, c := range Classes() {
+		supported[c] = true
+	}
+	unknown := func(field string, names []string) error {
+		for _, c := range names {
+			if !supported[c] {
+				return fmt.Errorf("rules: %s: class %q has no rules recognizer (supported: %s)", field, c, strings.Join(Classes(), ", "))
+			}
+		}
+		return nil
+	}
+	if err := unknown("classes", opts.Classes); err != nil {
+		return nil, err
+	}
+	if err := unknown("exclude", opts.Exclude); err != nil {
+		return nil, err
+	}
+	if opts.MinScore < 0 || opts.MinScore > 1 {
+		return nil, fmt.Errorf("rules: min_score %v is outside [0, 1]", opts.MinScore)
+	}
+	enabled := map[string]bool{}
+	if len(opts.Classes) == 0 {
+		for c := range supported {
+			enabled[c] = true
+		}
+	}
+	for _, c := range opts.Classes {
+		enabled[c] = true
+	}
+	for _, c := range opts.Exclude {
+		delete(enabled, c)
+	}
+	if len(enabled) == 0 {
+		return nil, fmt.Errorf("rules: no class left to detect after classes/exclude")
+	}
+	m := &Method{name: Type, minScore: opts.MinScore}
+	for _, s := range recognizerSpecs() {
+		if !enabled[s.class] {
+			continue
+		}
+		re, err := regexp.Compile(s.pattern)
+		if err != nil {
+			return nil, fmt.Errorf("rules: %s pattern: %w", s.class, err)
+		}
+		m.recs = append(m.recs, &recognizer{class: s.class, re: re, group: s.group, need: s.need, words: s.words, check: s.check})
+	}
+	for c := range enabled {
+		m.classes = append(m.classes, c)
+	}
+	sort.Strings(m.classes)
+	return m, nil
+}
+
+// Register adds the "rules" method type to reg. When a job gives a label set
+// and the options name no classes, the method detects the job's labels it
+// supports.
+func Register(reg *detect.Registry) {
+	reg.Register(Type, func(_ context.Context, spec detect.Spec) (detect.Method, error) {
+		var opts Options
+		if err := detect.DecodeOptions(spec.Options, &opts); err != nil {
+			return nil, err
+		}
+		if len(opts.Classes) == 0 && len(spec.Labels) > 0 {
+			want := map[string]bool{}
+			for _, l := range spec.Labels {
+				want[l] = true
+			}
+			for _, c := range Classes() {
+				if want[c] {
+					opts.Classes = append(opts.Classes, c)
+				}
+			}
+			if len(opts.Classes) == 0 {
+				return nil, fmt.Errorf("rules: none of the job's labels has a rules recognizer (supported: %s)", strings.Join(Classes(), ", "))
+			}
+		}
+		m, err := New(opts)
+		if err != nil {
+			return nil, err
+		}
+		if spec.Name != "" {
+			m.name = spec.Name
+		}
+		return m, nil
+	})
+}
+
+// Name is the method's name in the job (its type when unnamed).
+func (m *Method) Name() string { return m.name }
+
+// EnabledClasses lists the classes this instance detects, sorted.
+func (m *Method) EnabledClasses() []string { return append([]string(nil), m.classes...) }
+
+// Close releases nothing; it exists to satisfy detect.Method.
+func (m *Method) Close() error { return nil }
+
+// Detect finds spans in each record's text.
+func (m *Method) Detect(ctx context.Context, batch []record.Record) ([]detect.Prediction, error) {
+	out := make([]detect.Prediction, len(batch))
+	var d doc
+	for i := range batch {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		out[i].Spans = m.find(&d, batch[i].Text)
+	}
+	return out, nil
+}
+
+// Find returns the non-overlapping spans found in text, in code-point
+// offsets, sorted by start.
+func (m *Method) Find(text string) []record.Span {
+	var d doc
+	return m.find(&d, text)
+}
+
+// candidate is a span in byte offsets before overlap resolution.
+type candidate struct {
+	s, e  int
+	class string
+	score float64
+}
+
+func (m *Method) find(d *doc, text string) []record.Span {
+	if text == "" {
+		return nil
+	}
+	d.reset(text)
+	var cands []candidate
+	for _, r := range m.recs {
+		if d.feat&r.need != r.need || (r.words != nil && !d.hasAny(r.words)) {
+			continue
+		}
+		for _, loc := range r.re.FindAllStringSubmatchIndex(text, -1) {
+			s, e := loc[2*r.group], loc[2*r.group+1]
+			if s < 0 || s == e {
+				continue
+			}
+			ns, ne, score, ok := r.check(d, s, e)
+			if !ok || score < m.minScore || ns >= ne {
+				continue
+			}
+			cands = append(cands, candidate{s: ns, e: ne, class: r.class, score: score})
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	off := record.NewOffsets(text)
+	spans := make([]record.Span, len(cands))
+	for i, c := range cands {
+		spans[i] = record.Span{Start: off.CodePoint(c.s), End: off.CodePoint(c.e), Label: c.class, Score: c.score}
+	}
+	return resolve(spans)
+}
+
+// resolve keeps a non-overlapping subset of spans: higher score first, then
+// longer, then earlier, then label order; the result is sorted by start.
+func resolve(spans []record.Span) []record.Span {
+	sort.SliceStable(spans, func(i, j int) bool {
+		a, b := spans[i], spans[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		if a.Len() != b.Len() {
+			return a.Len() > b.Len()
+		}
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		return a.Label < b.Label
+	})
+	kept := make([]record.Span, 0, len(spans))
+	for _, s := range spans {
+		// kept is sorted by start; find where s would go.
+		i := sort.Search(len(kept), func(k int) bool { return kept[k].Start >= s.Start })
+		if i > 0 && kept[i-1].End > s.Start || i < len(kept) && kept[i].Start < s.End {
+			continue
+		}
+		kept = append(kept, record.Span{})
+		copy(kept[i+1:], kept[i:])
+		kept[i] = s
+	}
+	return kept
+}
