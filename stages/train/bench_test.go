@@ -1,0 +1,63 @@
+package train_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/piimask/piimask/stages/onnxgraph"
+	"github.com/piimask/piimask/stages/train"
+)
+
+// Default model size on a BERT-sized vocabulary and the AI4Privacy label map
+// (54 classes → 109 BIO labels).
+const (
+	benchVocab  = 30522
+	benchLabels = 109
+	benchSeqLen = 128
+)
+
+func benchExamples(n int) []train.Example {
+	r := rand.New(rand.NewPCG(1, 2))
+	out := make([]train.Example, n)
+	for i := range out {
+		ids, labels := make([]int, benchSeqLen), make([]int, benchSeqLen)
+		for j := range ids {
+			ids[j] = r.IntN(benchVocab)
+			labels[j] = r.IntN(benchLabels)
+		}
+		out[i] = train.Example{IDs: ids, Labels: labels}
+	}
+	return out
+}
+
+// BenchmarkTrainStep measures training throughput at the default size
+// (embed 32, hidden 128, window ±2, batch 32×128 tokens).
+func BenchmarkTrainStep(b *testing.B) {
+	for _, kind := range []onnxgraph.Kind{onnxgraph.Encoder, onnxgraph.Decoder} {
+		b.Run(string(kind), func(b *testing.B) {
+			ex := benchExamples(32)
+			cfg := train.Config{Kind: kind, VocabSize: benchVocab, NumLabels: benchLabels, Epochs: 1 << 30}
+			b.ResetTimer()
+			_, st, err := train.Train(context.Background(), ex, func() train.Config { cfg.MaxSteps = b.N; return cfg }())
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(st.Tokens)/b.Elapsed().Seconds(), "tokens/s")
+		})
+	}
+}
+
+// BenchmarkForward measures the pure-Go forward pass at the default size.
+func BenchmarkForward(b *testing.B) {
+	w, err := train.NewWeights(train.Config{VocabSize: benchVocab, NumLabels: benchLabels})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := benchExamples(1)[0].IDs
+	b.ResetTimer()
+	for b.Loop() {
+		w.Logits(ids)
+	}
+	b.ReportMetric(float64(b.N*len(ids))/b.Elapsed().Seconds(), "tokens/s")
+}
