@@ -65,5 +65,5 @@ Address: {BUILDINGNUMBER} {STREET}, {CITY}, {STATE} {ZIPCODE}`,
 	`Witness statement: I, {FIRSTNAME} {MIDDLENAME} {LASTNAME}, aged {AGE}, living in {CITY}, {STATE}, saw a vehicle with plate {VEHICLEVRM} leave at {TIME}.`,
 	`Hey {FIRSTNAME}! It's {FIRSTNAME:me}. Wi-Fi password for the {CITY} flat is {PASSWORD}, router admin at {URL}. See you {DATE}!`,
 	`Vendor onboarding: {COMPANYNAME}, contact {FIRSTNAME} {LASTNAME} ({JOBTITLE}), {EMAIL}, bank {BIC} / {IBAN}, payment terms {?30|45|60} days.`,
-	`Gift card bought by {USERNAME} for {CURRENCYSYMBOL}{AMOUNT} with card {CREDITCARDNUMBER} (exp. CVV {CREDITCARDCVV}) from device {IPV4}.`,
+	`Gift card bought by {USERNAME} for {CURRENCYSYMBOL}{AMOUNT} with card {CREDITCARDNUMBER} (CVV {CREDITCARDCVV}) from device {IPV4}.`,
 }

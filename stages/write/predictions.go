@@ -3,6 +3,8 @@ package write
 import (
 	"fmt"
 	"strings"
+
+	"github.com/piimask/piimask/stages/record"
 )
 
 // PredSpan is one predicted span in a prediction file. Start and End are
@@ -174,4 +176,13 @@ func NewPredictionWriters(dir, method string, formats []Format, opts ...Option) 
 		ws = append(ws, w)
 	}
 	return Multi(ws...), nil
+}
+
+// PredSpans converts record spans (code points) to prediction-file spans.
+func PredSpans(spans []record.Span) []PredSpan {
+	out := make([]PredSpan, len(spans))
+	for i, s := range spans {
+		out[i] = PredSpan{Start: int64(s.Start), End: int64(s.End), Label: s.Label, Score: s.Score}
+	}
+	return out
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/ipc"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/parquet-go/parquet-go"
+	"github.com/piimask/piimask/stages/record"
 )
 
 func sampleRows() []PredictionRow {
@@ -398,3 +399,11 @@ func benchWriter(b *testing.B, f Format) {
 func BenchmarkWriteParquet(b *testing.B) { benchWriter(b, Parquet) }
 func BenchmarkWriteArrow(b *testing.B)   { benchWriter(b, Arrow) }
 func BenchmarkWriteJSONL(b *testing.B)   { benchWriter(b, JSONL) }
+
+func TestPredSpans(t *testing.T) {
+	got := PredSpans([]record.Span{{Start: 1, End: 4, Label: "CITY", Score: 0.9}, {Start: 5, End: 6, Label: "AGE"}})
+	want := []PredSpan{{Start: 1, End: 4, Label: "CITY", Score: 0.9}, {Start: 5, End: 6, Label: "AGE"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("PredSpans = %+v", got)
+	}
+}
