@@ -430,3 +430,24 @@ func TestDetectCancelled(t *testing.T) {
 		t.Fatal("Detect on a cancelled context succeeded")
 	}
 }
+
+// With position embeddings a token's score reveals which window it came from
+// and where it sat in it, so this checks the merge rule: ten "Anna" tokens,
+// 4 content tokens a window, stride 2 → windows [0,4) [2,6) [4,8) [6,10) with
+// cores [0,3) [3,5) [5,7) [7,10) (overlaps cut in the middle). Position =
+// 1 ([CLS]) + index within the owning window.
+func TestWindowMergeRule(t *testing.T) {
+	dir := writeModel(t, variant{posEmb: true})
+	m := open(t, dir, onnx.Options{Aggregation: "none", MaxLength: 6, Stride: 2})
+	got := detectAll(t, m, strings.TrimSpace(strings.Repeat("Anna ", 10)))[0]
+	wantPos := []int{1, 2, 3, 2, 3, 2, 3, 2, 3, 4}
+	if len(got) != len(wantPos) {
+		t.Fatalf("got %d spans %+v", len(got), got)
+	}
+	for j, p := range wantPos {
+		want := softmaxAt([]float32{0.01 * float32(p), 4, 1, 0, 0}, 1)
+		if got[j].Start != 5*j || math.Abs(got[j].Score-want) > 1e-6 {
+			t.Errorf("token %d: %+v, want start %d score %.6f (position %d)", j, got[j], 5*j, want, p)
+		}
+	}
+}
