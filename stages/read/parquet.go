@@ -114,14 +114,14 @@ func (s *stream) readRowGroup(path string, gi int, rg parquet.RowGroup, schema *
 		if err := s.ctx.Err(); err != nil {
 			return err
 		}
-		n, readErr := rows.ReadRows(buf)
+		n, readErr := safeReadRows(rows, buf)
 		for i := 0; i < n; i++ {
 			if err := s.ctx.Err(); err != nil {
 				return err
 			}
 			*rowNum++
 			m := map[string]any{}
-			if err := schema.Reconstruct(&m, buf[i]); err != nil {
+			if err := safeReconstruct(schema, &m, buf[i]); err != nil {
 				return fmt.Errorf("%s: row group %d, row %d: %w", path, gi, *rowNum, err)
 			}
 			if err := s.handle(l, mapRow(m), record.Origin{File: path, Row: *rowNum}); err != nil {
@@ -144,4 +144,25 @@ func sortedStrings(s []string) []string {
 	out := append([]string(nil), s...)
 	sort.Strings(out)
 	return out
+}
+
+// safeReadRows reads rows, turning a panic of the Parquet decoder on corrupt
+// data into an error.
+func safeReadRows(rows parquet.Rows, buf []parquet.Row) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, fmt.Errorf("corrupt data: %v", r)
+		}
+	}()
+	return rows.ReadRows(buf)
+}
+
+// safeReconstruct decodes one row into m, turning a decoder panic into an error.
+func safeReconstruct(schema *parquet.Schema, m *map[string]any, row parquet.Row) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("corrupt data: %v", r)
+		}
+	}()
+	return schema.Reconstruct(m, row)
 }

@@ -110,14 +110,14 @@ func readPredictionsParquet(ctx context.Context, path string, emit func(Predicti
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				n, readErr := rows.ReadRows(buf)
+				n, readErr := safeReadRows(rows, buf)
 				for i := 0; i < n; i++ {
 					if err := ctx.Err(); err != nil {
 						return err
 					}
 					rowNum++
 					m := map[string]any{}
-					if err := schema.Reconstruct(&m, buf[i]); err != nil {
+					if err := safeReconstruct(schema, &m, buf[i]); err != nil {
 						return fmt.Errorf("%s: row group %d, row %d: %w", path, gi, rowNum, err)
 					}
 					p, err := predictionOf(mapRow(m), record.Origin{File: path, Row: rowNum})
