@@ -68,7 +68,6 @@ type Generate struct {
 type Filters struct {
 	Languages []string `yaml:"languages"`
 	Limit     int      `yaml:"limit"`
-	Split     string   `yaml:"split"`
 	Sample    *Sample  `yaml:"sample"`
 }
 

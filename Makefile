@@ -1,0 +1,42 @@
+# piimask — common tasks. `make quickstart` and `make test` are the README's
+# two set-up commands for a fresh machine.
+GO      ?= go
+BIN     := bin/piimask
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: all setup setup-test build quickstart test test-short bench fmt vet lint clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+setup-test: setup
+	@scripts/setup-test.sh
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/piimask
+
+quickstart: setup build
+	$(BIN) run configs/quickstart.yaml
+
+test: setup-test
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) test -count=1 -timeout 20m ./...
+
+test-short:
+	$(GO) test -short ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 2x ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+vet:
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin out

@@ -1,0 +1,92 @@
+// Package jobs wires stages into runnable jobs from YAML configs. It is the
+// only package that sees every stage; each job kind lives in its own file.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+
+	"github.com/piimask/piimask/jobs/config"
+	"github.com/piimask/piimask/stages/detect"
+	"github.com/piimask/piimask/stages/detect/rules"
+)
+
+// Env is what a job needs from its surroundings. Nothing is reached through
+// globals: the CLI builds one Env per invocation.
+type Env struct {
+	Stdout io.Writer
+	Stderr io.Writer
+	Logger *slog.Logger
+	// LookupEnv reads environment variables (os.LookupEnv by default).
+	LookupEnv config.LookupEnv
+	// Registry builds detection methods by type.
+	Registry *detect.Registry
+	// Progress enables the progress bar (stderr is a terminal).
+	Progress bool
+}
+
+func (e *Env) defaults() {
+	if e.Stdout == nil {
+		e.Stdout = os.Stdout
+	}
+	if e.Stderr == nil {
+		e.Stderr = os.Stderr
+	}
+	if e.Logger == nil {
+		e.Logger = slog.New(slog.NewTextHandler(e.Stderr, nil))
+	}
+	if e.LookupEnv == nil {
+		e.LookupEnv = os.LookupEnv
+	}
+	if e.Registry == nil {
+		e.Registry = NewRegistry()
+	}
+}
+
+// NewRegistry returns a registry with every method type piimask ships.
+func NewRegistry() *detect.Registry {
+	reg := detect.NewRegistry()
+	rules.Register(reg)
+	return reg
+}
+
+// Runner runs one kind of job.
+type Runner func(ctx context.Context, l *config.Loaded, env *Env) error
+
+// kinds maps job kinds to runners.
+func kinds() map[string]Runner {
+	return map[string]Runner{
+		"evaluate": runEvaluate,
+	}
+}
+
+// Kinds lists the job kinds, sorted.
+func Kinds() []string {
+	out := []string{}
+	for k := range kinds() {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Load reads and validates a job config against the job kinds and the
+// registry's method types.
+func Load(path string, env *Env) (*config.Loaded, error) {
+	env.defaults()
+	return config.LoadFile(path, env.LookupEnv, config.Rules{Kinds: Kinds(), MethodTypes: env.Registry.Types()})
+}
+
+// Run executes a loaded job.
+func Run(ctx context.Context, l *config.Loaded, env *Env) error {
+	env.defaults()
+	run, ok := kinds()[l.Job.Kind]
+	if !ok {
+		return fmt.Errorf("%s: unknown job kind %q", l.File, l.Job.Kind)
+	}
+	return run(ctx, l, env)
+}
