@@ -3,7 +3,9 @@ package onnx
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Strategy is a Hugging Face TokenClassificationPipeline aggregation strategy.
@@ -68,7 +70,7 @@ type AggregateOptions struct {
 // Softmax writes the softmax of logits into dst (grown as needed) and returns
 // it, with the max subtracted first as Hugging Face does.
 func Softmax(dst []float64, logits []float32) []float64 {
-	dst = append(dst[:0], make([]float64, len(logits))...)
+	dst = slices.Grow(dst[:0], len(logits))[:len(logits)]
 	if len(logits) == 0 {
 		return dst
 	}
@@ -103,7 +105,7 @@ func IsSubword(text []rune, token string, start, end int, wordAware, unknown boo
 		return false
 	}
 	if wordAware {
-		return len([]rune(token)) != end-start
+		return utf8.RuneCountInString(token) != end-start
 	}
 	if start <= 0 || start > len(text) {
 		return false

@@ -462,10 +462,13 @@ func (m *Method) Close() error {
 
 // doc is one text being processed.
 type doc struct {
-	runes  []rune
-	enc    *tokenize.Encoding
-	prefix int // leading special tokens
-	suffix int // trailing special tokens
+	idx int // position in the Detect batch
+	// pending counts windows whose logits have not been scattered yet.
+	pending atomic.Int32
+	runes   []rune
+	enc     *tokenize.Encoding
+	prefix  int // leading special tokens
+	suffix  int // trailing special tokens
 	// logits of the content tokens, len(content) × labels, filled by window cores.
 	logits []float32
 }
@@ -480,18 +483,41 @@ type row struct {
 
 func (r row) length() int { return r.doc.prefix + (r.win.End - r.win.Start) + r.doc.suffix }
 
-// Detect implements detect.Method.
+// Detect implements detect.Method. Three goroutines overlap: a producer
+// tokenizes and packs rows, this goroutine runs the model, and an aggregator
+// turns each finished document's logits into spans.
 func (m *Method) Detect(ctx context.Context, batch []record.Record) ([]detect.Prediction, error) {
 	start := time.Now()
 	docs := make([]*doc, len(batch))
+	preds := make([]detect.Prediction, len(batch))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
 	batches := make(chan []row, 2)
+	finished := make(chan int, len(batch)) // never blocks: one send a doc
 	prodErr := make(chan error, 1)
 	go func() {
 		defer close(batches)
-		prodErr <- m.produce(ctx, batch, docs, batches)
+		prodErr <- m.produce(ctx, batch, docs, batches, finished)
+	}()
+	aggErr := make(chan error, 1)
+	go func() {
+		var first error
+		for i := range finished {
+			if first != nil {
+				continue
+			}
+			t0 := time.Now()
+			spans, err := m.aggregate(docs[i])
+			if err != nil {
+				first = fmt.Errorf("record %s (%s): %w", batch[i].ID, batch[i].Origin, err)
+				cancel()
+				continue
+			}
+			preds[i].Spans = spans
+			m.stats.aggregate.Add(int64(time.Since(t0)))
+		}
+		aggErr <- first
 	}()
 
 	var runErr error
@@ -504,35 +530,40 @@ func (m *Method) Detect(ctx context.Context, batch []record.Record) ([]detect.Pr
 			cancel()
 			continue
 		}
-		if err := m.run(rows); err != nil {
+		if err := m.run(rows, finished); err != nil {
 			runErr = err
 			cancel()
 		}
 	}
-	if err := <-prodErr; err != nil && runErr == nil {
-		runErr = err
+	pErr := <-prodErr
+	close(finished)
+	aErr := <-aggErr
+	if err := errors.Join(firstErr(aErr, runErr, pErr)); err != nil {
+		return nil, err
 	}
-	if runErr != nil {
-		return nil, runErr
-	}
-
-	aggStart := time.Now()
-	preds := make([]detect.Prediction, len(batch))
-	for i, d := range docs {
-		spans, err := m.aggregate(d)
-		if err != nil {
-			return nil, fmt.Errorf("record %s (%s): %w", batch[i].ID, batch[i].Origin, err)
-		}
-		preds[i].Spans = spans
-	}
-	m.stats.aggregate.Add(int64(time.Since(aggStart)))
 	m.stats.docs.Add(int64(len(batch)))
 	m.stats.wall.Add(int64(time.Since(start)))
 	return preds, nil
 }
 
+// firstErr returns the first non-nil error: the root cause before the
+// cancellations it triggered.
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil && !errors.Is(e, context.Canceled) {
+			return e
+		}
+	}
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
 // produce tokenizes the records, cuts windows and sends length-sorted batches.
-func (m *Method) produce(ctx context.Context, batch []record.Record, docs []*doc, out chan<- []row) error {
+func (m *Method) produce(ctx context.Context, batch []record.Record, docs []*doc, out chan<- []row, finished chan<- int) error {
 	var buf []row
 	flush := func() error {
 		slices.SortStableFunc(buf, func(a, b row) int { return a.length() - b.length() })
@@ -553,7 +584,7 @@ func (m *Method) produce(ctx context.Context, batch []record.Record, docs []*doc
 			return err
 		}
 		t0 := time.Now()
-		d, err := m.prepare(batch[i].Text)
+		d, err := m.prepare(i, batch[i].Text)
 		if err != nil {
 			return fmt.Errorf("record %s (%s): tokenize: %w", batch[i].ID, batch[i].Origin, err)
 		}
@@ -566,6 +597,10 @@ func (m *Method) produce(ctx context.Context, batch []record.Record, docs []*doc
 			wins = rightContextWindows(n, maxTokens, m.rightContext)
 		} else {
 			wins = strideWindows(n, maxTokens, m.stride)
+		}
+		d.pending.Store(int32(len(wins)))
+		if len(wins) == 0 {
+			finished <- i
 		}
 		for _, w := range wins {
 			buf = append(buf, row{doc: d, win: w})
@@ -581,7 +616,7 @@ func (m *Method) produce(ctx context.Context, batch []record.Record, docs []*doc
 }
 
 // prepare tokenizes one text and finds its leading/trailing special tokens.
-func (m *Method) prepare(text string) (*doc, error) {
+func (m *Method) prepare(idx int, text string) (*doc, error) {
 	enc, err := m.tok.Encode(text, true)
 	if err != nil {
 		return nil, err
@@ -590,7 +625,7 @@ func (m *Method) prepare(text string) (*doc, error) {
 	if len(enc.Offsets) != n || len(enc.SpecialTokensMask) != n {
 		return nil, fmt.Errorf("tokenizer returned %d ids, %d offsets, %d special flags", n, len(enc.Offsets), len(enc.SpecialTokensMask))
 	}
-	d := &doc{runes: []rune(text), enc: enc}
+	d := &doc{idx: idx, runes: []rune(text), enc: enc}
 	for d.prefix < n && enc.SpecialTokensMask[d.prefix] == 1 {
 		d.prefix++
 	}
@@ -606,7 +641,8 @@ func (m *Method) prepare(text string) (*doc, error) {
 
 // run builds the padded tensors for rows, runs the session and scatters the
 // logits of each window's core back to its doc.
-func (m *Method) run(rows []row) error {
+// Each doc whose last window this was is sent on finished.
+func (m *Method) run(rows []row, finished chan<- int) error {
 	t0 := time.Now()
 	B := len(rows)
 	T := 0
@@ -720,6 +756,9 @@ func (m *Method) run(rows []row) error {
 		for j := r.win.CoreStart; j < r.win.CoreEnd; j++ {
 			copy(r.doc.logits[j*L:(j+1)*L], data[(base+j)*L:(base+j+1)*L])
 		}
+		if r.doc.pending.Add(-1) == 0 {
+			finished <- r.doc.idx
+		}
 	}
 	m.stats.scatter.Add(int64(time.Since(t2)))
 	m.stats.rows.Add(int64(B))
@@ -733,6 +772,7 @@ func (m *Method) aggregate(d *doc) ([]record.Span, error) {
 	L := len(m.id2label)
 	n := d.contentLen()
 	pre := make([]PreEntity, 0, n)
+	scores := make([]float64, n*L) // one allocation for every token's probabilities
 	for j := 0; j < n; j++ {
 		i := d.prefix + j
 		if d.enc.SpecialTokensMask[i] == 1 {
@@ -750,7 +790,7 @@ func (m *Method) aggregate(d *doc) ([]record.Span, error) {
 			Start:   off[0],
 			End:     off[1],
 			Subword: IsSubword(d.runes, token, off[0], off[1], wordAware, d.enc.IDs[i] == m.unkID),
-			Scores:  Softmax(nil, d.logits[j*L:(j+1)*L]),
+			Scores:  Softmax(scores[j*L:j*L:(j+1)*L], d.logits[j*L:(j+1)*L]),
 		})
 	}
 	ents, err := Aggregate(pre, m.id2label, m.agg)
