@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/piimask/piimask/stages/checksum"
 )
@@ -158,7 +159,7 @@ func checkIPv6(d *doc, s, e int) (int, int, float64, bool) {
 		return 0, 0, 0, false
 	}
 	for try := 0; try < 2; try++ {
-		if !isWord(runeAfter(d.text, e)) {
+		if !isWord(runeAfter(d.text, e)) && !gluedNumber(d.text, s, e, ":.") && !(e+1 < len(d.text) && d.text[e] == ':' && isHexByte(d.text[e+1])) {
 			if a, err := netip.ParseAddr(d.text[s:e]); err == nil && a.Is6() && a.Zone() == "" {
 				if strings.ContainsAny(d.text[s:e], "0123456789abcdefABCDEF") {
 					return s, e, 0.9, true
@@ -315,7 +316,7 @@ func checkPhone(d *doc, s, e int) (int, int, float64, bool) {
 			return s, e - 1, sc, true
 		}
 	}
-	return shrink(d.text, s, e, try)
+	return shrink(d.text, s, e, true, try)
 }
 
 func checkIMEI(d *doc, s, e int) (int, int, float64, bool) {
@@ -403,7 +404,7 @@ func checkCard(d *doc, s, e int) (int, int, float64, bool) {
 	if sc, ok := try(s, e); ok {
 		return s, e, sc, true
 	}
-	return shrink(d.text, s, e, try)
+	return shrink(d.text, s, e, false, try)
 }
 
 func checkIBAN(d *doc, s, e int) (int, int, float64, bool) {
@@ -644,15 +645,13 @@ func checkZip(d *doc, s, e int) (int, int, float64, bool) {
 	prev := strings.TrimRight(d.text[:s], " ")
 	if isDigitByte(d.text[s]) && e-s == 5 && (prev == "" || strings.HasSuffix(prev, ",") || strings.HasSuffix(prev, "\n")) {
 		if r := runeAfter(d.text, e); r == ' ' {
-			if next := runeAfter(d.text, e+1); next >= 0 && isUpperRune(next) {
+			if next := runeAfter(d.text, e+1); next >= 0 && unicode.IsUpper(next) {
 				return s, e, 0.6, true
 			}
 		}
 	}
 	return 0, 0, 0, false
 }
-
-func isUpperRune(r rune) bool { return strings.ContainsRune("ABCDEFGHIJKLMNOPQRSTUVWXYZÀÂÉÈÊÎÔÛÇ", r) }
 
 func checkGPS(d *doc, s, e int) (int, int, float64, bool) {
 	if !bounded(d.text, s, e) || gluedNumber(d.text, s, e, ".,") {

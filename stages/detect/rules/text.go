@@ -193,14 +193,14 @@ func pieces(text string, s, e int) [][2]int {
 // shrink tries ranges of whole space-separated pieces of [s,e), longest
 // first, then earliest, and returns the first one try accepts. It lets a
 // greedy pattern that swallowed a neighbouring number still yield the
-// identifier inside it.
-func shrink(text string, s, e int, try func(s, e int) (float64, bool)) (int, int, float64, bool) {
+// identifier inside it. With fixStart only trailing pieces are dropped.
+func shrink(text string, s, e int, fixStart bool, try func(s, e int) (float64, bool)) (int, int, float64, bool) {
 	ps := pieces(text, s, e)
 	if len(ps) > 12 {
 		ps = ps[:12]
 	}
 	for n := len(ps); n >= 1; n-- {
-		for i := 0; i+n <= len(ps); i++ {
+		for i := 0; i+n <= len(ps) && (i == 0 || !fixStart); i++ {
 			a, b := ps[i][0], ps[i+n-1][1]
 			if score, ok := try(a, b); ok {
 				return a, b, score, true
