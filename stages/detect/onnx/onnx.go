@@ -21,7 +21,7 @@
 // max_length minus the special tokens; each window is wrapped in the
 // tokenizer's leading and trailing special tokens. With stride S, windows
 // overlap by S tokens and each overlap is split at its middle (see
-// strideWindows); with right_context M (for decoders, which see only the left
+// tokenize.Windows); with right_context M (for decoders, which see only the left
 // context), every window sees M tokens past the part it owns. Each token's
 // logits come from exactly one window (its core), and aggregation then runs
 // over the whole text as if it were one pass.
@@ -318,8 +318,11 @@ func New(ctx context.Context, o Options) (*Method, error) {
 	}
 	if m.stride == 0 {
 		m.stride = m.maxLength / 8
-	} else if m.stride < 0 {
+	} else if m.stride == -1 {
 		m.stride = 0
+	}
+	if m.stride < 0 || m.stride >= m.maxLength || m.rightContext >= m.maxLength || m.rightContext < 0 {
+		return nil, fmt.Errorf("options stride (%d) and right_context (%d) must be in [0, max_length=%d)", m.stride, m.rightContext, m.maxLength)
 	}
 	if m.sortBuffer <= 0 {
 		m.sortBuffer = 4 * m.batchSize
@@ -593,10 +596,15 @@ func (m *Method) produce(ctx context.Context, batch []record.Record, docs []*doc
 		m.stats.tokens.Add(int64(n))
 		maxTokens := max(m.maxLength-d.prefix-d.suffix, 1)
 		var wins []tokenize.Window
-		if m.rightContext > 0 {
-			wins = rightContextWindows(n, maxTokens, m.rightContext)
-		} else {
-			wins = strideWindows(n, maxTokens, m.stride)
+		if n > 0 {
+			if m.rightContext > 0 {
+				wins, err = tokenize.WindowsWithRightContext(n, maxTokens, min(m.rightContext, maxTokens-1))
+			} else {
+				wins, err = tokenize.Windows(n, maxTokens, min(m.stride, maxTokens-1))
+			}
+			if err != nil {
+				return fmt.Errorf("record %s (%s): %w", batch[i].ID, batch[i].Origin, err)
+			}
 		}
 		d.pending.Store(int32(len(wins)))
 		if len(wins) == 0 {

@@ -375,6 +375,8 @@ func TestErrors(t *testing.T) {
 		{"id2label with a gap", onnx.Options{Model: badConfig(`{"id2label": {"0": "O", "2": "B-PER"}}`), Tokenizer: loader}, []string{"config.json", "id2label"}},
 		{"num_labels disagrees", onnx.Options{Model: badConfig(`{"num_labels": 3, "id2label": {"0": "O", "1": "B-PER"}}`), Tokenizer: loader}, []string{"num_labels"}},
 		{"bad aggregation", onnx.Options{Model: good, Tokenizer: loader, Aggregation: "mean"}, []string{"aggregation", "mean"}},
+		{"stride not below max_length", onnx.Options{Model: good, Tokenizer: loader, MaxLength: 16, Stride: 16}, []string{"stride", "max_length=16"}},
+		{"negative right_context", onnx.Options{Model: good, Tokenizer: loader, RightContext: -2}, []string{"right_context"}},
 		{"bad padding side", onnx.Options{Model: good, Tokenizer: loader, PaddingSide: "middle"}, []string{"padding_side"}},
 		{"id2label size mismatch", needsLib(onnx.Options{Model: writeModel(t, variant{configLabel: []string{"O", "B-PER", "I-PER"}}), Tokenizer: loader}), []string{"5 labels", "id2label has 3"}},
 		{"unsupported input", needsLib(onnx.Options{Model: writeModel(t, variant{extraInput: "pixel_values"}), Tokenizer: loader}), []string{"unsupported model input", "pixel_values"}},
