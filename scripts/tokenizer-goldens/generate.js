@@ -25,7 +25,8 @@ async function main() {
   const texts = JSON.parse(fs.readFileSync(path.join(testdata, 'texts.json'), 'utf8'));
   fs.mkdirSync(outDir, { recursive: true });
   const jobs = shared.map((n) => [n, path.join(sharedDir, n, 'tokenizer.json')])
-    .concat(trained.map((n) => [n, path.join(testdata, n + '.json')]));
+    .concat(trained.map((n) => [n, path.join(testdata, n + '.json')]))
+    .concat(variantFiles());
   for (const [name, file] of jobs) {
     if (!fs.existsSync(file)) {
       console.error(`skip ${name}: ${file} not found`);
@@ -55,6 +56,24 @@ async function main() {
     fs.writeFileSync(out, lines.join('\n') + '\n');
     console.log(`${name}: ${lines.length} encodings -> ${path.relative(repo, out)}`);
   }
+}
+
+// Variants (testdata/variants.json): a base tokenizer.json with some
+// top-level components replaced, to cover normalizers and pre-tokenizers
+// that no shipped file uses. The Go test applies the same patches.
+function variantFiles() {
+  const variants = JSON.parse(fs.readFileSync(path.join(testdata, 'variants.json'), 'utf8'));
+  const tmp = fs.mkdtempSync(path.join(require('os').tmpdir(), 'tok-variants-'));
+  return variants.map((v) => {
+    const [kind, rest] = v.base.split(':');
+    const base = kind === 'shared' ? path.join(sharedDir, rest, 'tokenizer.json') : path.join(testdata, rest);
+    if (!fs.existsSync(base)) return ['variant-' + v.name, base];
+    const doc = JSON.parse(fs.readFileSync(base, 'utf8'));
+    Object.assign(doc, v.patch);
+    const file = path.join(tmp, v.name + '.json');
+    fs.writeFileSync(file, JSON.stringify(doc));
+    return ['variant-' + v.name, file];
+  });
 }
 
 main().catch((e) => {

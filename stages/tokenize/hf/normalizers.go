@@ -189,7 +189,9 @@ func (b *bertNormalizer) normalize(n *normStr) error {
 		if err := (unicodeNorm{norm.NFD}).normalize(n); err != nil {
 			return err
 		}
-		n.filter(func(r rune) bool { return !unicode.Is(unicode.M, r) })
+		// BertNormalizer drops nonspacing marks only (Mn); StripAccents
+		// drops every mark (the Rust library differs the same way).
+		n.filter(func(r rune) bool { return !unicode.Is(unicode.Mn, r) })
 	}
 	if b.lowercase {
 		return lowercaseNorm{}.normalize(n)
@@ -209,13 +211,9 @@ func (u unicodeNorm) normalize(n *normStr) error {
 	}
 	dest := make([]change, 0, len(n.runes)+4)
 	for len(src) > 0 {
-		b := u.f.NextBoundary(src[1:], true) + 1
+		b := u.f.NextBoundary(src, true)
 		if b <= 0 || b > len(src) {
 			b = len(src)
-		}
-		// Extend b to the next boundary after at least one rune.
-		if _, sz := utf8.DecodeRune(src); b < sz {
-			b = sz
 		}
 		seg := src[:b]
 		src = src[b:]

@@ -3,6 +3,7 @@ package hf
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/dlclark/regexp2"
 )
@@ -28,7 +29,7 @@ func parsePattern(raw json.RawMessage) (pattern, error) {
 	case p.Regex != nil:
 		// Oniguruma (used by the Rust library) and .NET syntax agree on the
 		// constructs tokenizer files use (classes, \p{..}, lookarounds).
-		re, err := regexp2.Compile(*p.Regex, regexp2.Unicode)
+		re, err := regexp2.Compile(onigToDotNet(*p.Regex), regexp2.Unicode)
 		if err != nil {
 			return nil, fmt.Errorf("field pattern: regex %q: %w", *p.Regex, err)
 		}
@@ -90,4 +91,43 @@ func (f runePattern) find(runes []rune) ([][2]int, error) {
 		}
 	}
 	return hits, nil
+}
+
+// onigWord is Oniguruma's Unicode \w (letters, marks, decimal digits,
+// connector punctuation); .NET's also admits U+200C/U+200D.
+const onigWord = `\p{L}\p{M}\p{Nd}\p{Pc}`
+
+// onigToDotNet rewrites \w and \W so regexp2 matches what Oniguruma (used
+// by the Rust library for Split and Replace patterns) matches.
+func onigToDotNet(p string) string {
+	var b strings.Builder
+	inClass := false
+	rs := []rune(p)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		if r == '\\' && i+1 < len(rs) {
+			nx := rs[i+1]
+			switch {
+			case nx == 'w' && inClass:
+				b.WriteString(onigWord)
+			case nx == 'w':
+				b.WriteString("[" + onigWord + "]")
+			case nx == 'W' && !inClass:
+				b.WriteString("[^" + onigWord + "]")
+			default:
+				b.WriteRune(r)
+				b.WriteRune(nx)
+			}
+			i++
+			continue
+		}
+		switch {
+		case r == '[' && !inClass:
+			inClass = true
+		case r == ']' && inClass:
+			inClass = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
