@@ -20,9 +20,12 @@ type checkFunc func(d *doc, s, e int) (ns, ne int, score float64, ok bool)
 type recognizer struct {
 	class string
 	re    *regexp.Regexp
-	group int      // submatch holding the value (0: whole match)
-	need  feature  // all of these document features are required
-	words []string // when set, one must occur in the lower-cased text
+	anch  *regexp.Regexp // ^(?:pattern), for scanning from chosen starts
+	first [256]bool      // bytes a match can start with
+	group int            // submatch holding the value (0: whole match)
+	need  feature        // all of these document features are required
+	words []string       // when set, one must occur in the lower-cased text
+	scope scope          // where the regexp runs
 	check checkFunc
 }
 
@@ -40,6 +43,12 @@ var (
 	ctxIMEI     = []string{"imei"}
 )
 
+// Month-name stems that gate the date recognizers (lower case).
+var (
+	enMonthWords = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+	frMonthWords = []string{"janvier", "vrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout", "septembre", "octobre", "novembre", "cembre"}
+)
+
 const base58 = `[1-9A-HJ-NP-Za-km-z]`
 const bech32 = `[02-9ac-hj-np-zAC-HJ-NP-Z]`
 
@@ -55,6 +64,7 @@ func recognizerSpecs() []struct {
 	need           feature
 	words          []string
 	check          checkFunc
+	scope          scope
 } {
 	type spec = struct {
 		class, pattern string
@@ -62,37 +72,38 @@ func recognizerSpecs() []struct {
 		need           feature
 		words          []string
 		check          checkFunc
+		scope          scope
 	}
 	return []spec{
-		{"EMAIL", `[\p{L}\p{N}._%+\-']+@[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)*\.\p{L}{2,}`, 0, fAt | fDot, nil, checkEmail},
-		{"URL", `(?i)(?:https?|ftp)://[^\s<>"'{}|\\^` + "`" + `]+|www\.[^\s<>"'{}|\\^` + "`" + `]+`, 0, fDot, []string{"://", "www."}, checkURL},
-		{"IPV4", `\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}`, 0, fDigit | fDot, nil, checkIPv4},
-		{"IPV6", `(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?`, 0, fColon, nil, checkIPv6},
-		{"MAC", `[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}`, 0, 0, nil, checkMAC},
-		{"PHONENUMBER", `\+?\(?\d[\d \-.()]{5,24}\d(?:\s?(?:x|ext\.?|poste)\s?\d{1,5})?`, 0, fDigit, nil, checkPhone},
-		{"PHONEIMEI", `\d{2}[ \-]?\d{6}[ \-]?\d{6}[ \-]?\d`, 0, fDigit, nil, checkIMEI},
-		{"CREDITCARDNUMBER", `\d(?:[ \-]?\d){12,18}`, 0, fDigit, nil, checkCard},
-		{"IBAN", `[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,32}`, 0, fUpper | fDigit, nil, checkIBAN},
-		{"BIC", `[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?`, 0, fUpper, nil, checkBIC},
-		{"SSN", `\d{3}[- ]\d{2}[- ]\d{4}|\d{9}`, 0, fDigit, nil, checkSSN},
-		{"SSN", `[1-478] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}`, 0, fDigit, nil, checkNIR},
-		{"VEHICLEVIN", `[A-HJ-NPR-Z0-9]{17}`, 0, fUpper | fDigit, nil, checkVIN},
-		{"BITCOINADDRESS", `[13]` + base58 + `{25,34}|(?i:bc1)` + bech32 + `{11,71}`, 0, fDigit, nil, checkBitcoin},
-		{"LITECOINADDRESS", `[LM]` + base58 + `{26,33}|(?i:ltc1)` + bech32 + `{11,71}`, 0, 0, nil, checkLitecoin},
-		{"ETHEREUMADDRESS", `0[xX][0-9A-Fa-f]{40}`, 0, fDigit, nil, checkEthereum},
-		{"DATE", `\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}`, 0, fDigit, nil, checkDateNumeric},
+		{"EMAIL", `[\p{L}\p{N}._%+\-']+@[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)*\.\p{L}{2,}`, 0, fAt | fDot, []string{"@"}, checkEmail, scopeTokens},
+		{"URL", `(?i)(?:https?|ftp)://[^\s<>"'{}|\\^` + "`" + `]+|www\.[^\s<>"'{}|\\^` + "`" + `]+`, 0, fDot, []string{"://", "www."}, checkURL, scopeTokens},
+		{"IPV4", `\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}`, 0, fDigit | fDot, nil, checkIPv4, scopeDigits},
+		{"IPV6", `(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?`, 0, fColon, nil, checkIPv6, scopeDigits},
+		{"MAC", `[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}`, 0, 0, nil, checkMAC, scopeDigits},
+		{"PHONENUMBER", `\+?\(?\d[\d \-.()]{5,24}\d(?:\s?(?:x|ext\.?|poste)\s?\d{1,5})?`, 0, fDigit, nil, checkPhone, scopeDigits},
+		{"PHONEIMEI", `\d{2}[ \-]?\d{6}[ \-]?\d{6}[ \-]?\d`, 0, fDigit, nil, checkIMEI, scopeDigits},
+		{"CREDITCARDNUMBER", `\d(?:[ \-]?\d){12,18}`, 0, fDigit, nil, checkCard, scopeDigits},
+		{"IBAN", `[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,32}`, 0, fUpper | fDigit, nil, checkIBAN, scopeDigits},
+		{"BIC", `[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?`, 0, fUpper, nil, checkBIC, scopeText},
+		{"SSN", `\d{3}[- ]\d{2}[- ]\d{4}|\d{9}`, 0, fDigit, nil, checkSSN, scopeDigits},
+		{"SSN", `[1-478] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}`, 0, fDigit, nil, checkNIR, scopeDigits},
+		{"VEHICLEVIN", `[A-HJ-NPR-Z0-9]{17}`, 0, fUpper | fDigit, nil, checkVIN, scopeDigits},
+		{"BITCOINADDRESS", `[13]` + base58 + `{25,34}|(?i:bc1)` + bech32 + `{11,71}`, 0, fDigit, nil, checkBitcoin, scopeDigits},
+		{"LITECOINADDRESS", `[LM]` + base58 + `{26,33}|(?i:ltc1)` + bech32 + `{11,71}`, 0, 0, nil, checkLitecoin, scopeDigits},
+		{"ETHEREUMADDRESS", `0[xX][0-9A-Fa-f]{40}`, 0, fDigit, nil, checkEthereum, scopeDigits},
+		{"DATE", `\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}`, 0, fDigit, nil, checkDateNumeric, scopeDigits},
 		{"DATE", `(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:` + enMonths + `),?\s+\d{4}` +
 			`|(?:` + enMonths + `)\s+\d{1,2}(?:st|nd|rd|th)?(?:,\s*|\s+)\d{4}` +
 			`|(?:` + enMonths + `),?\s+\d{4}` +
-			`|(?:` + enMonths + `)\s+\d{1,2}(?:st|nd|rd|th)?)`, 0, fDigit, nil, checkDateWords},
-		{"DATE", `(?:1er|\d{1,2})\s+(?:` + frMonths + `)(?:\s+\d{4})?|(?:` + frMonths + `)\s+\d{4}`, 0, fDigit, nil, checkDateWords},
-		{"TIME", `(?i)(?:[01]?\d|2[0-3])(?::[0-5]\d){1,2}(?:\s?[ap]\.?m\.?)?|(?:1[0-2]|0?[1-9])\s?[ap]\.?m\.?|(?:[01]?\d|2[0-3])\s?h\s?(?:[0-5]\d)?`, 0, fDigit, nil, checkTime},
-		{"ZIPCODE", `\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}`, 0, fDigit, nil, checkZip},
-		{"NEARBYGPSCOORDINATE", `[-+]?\d{1,2}\.\d{3,}°?\s*[,;]\s*[-+]?\d{1,3}\.\d{3,}°?|[-+]?\d{1,2},\d{3,}°?\s*;\s*[-+]?\d{1,3},\d{3,}°?`, 0, fDigit, nil, checkGPS},
-		{"USERAGENT", `(?:Mozilla|Opera|Dalvik)/\d+(?:\.\d+)*(?:\s+(?:\([^()\n]{1,200}\)|[A-Za-z][\w.\-]*/[\w.\-+]+))*`, 0, fSlash | fDigit, []string{"mozilla/", "opera/", "dalvik/"}, checkUserAgent},
-		{"CREDITCARDCVV", `(?i)(?:cvv2?|cvc2?|security code|code de s[ée]curit[ée]|cryptogramme(?: visuel)?)[^\d\n]{0,12}(\d{3,4})`, 1, fDigit, ctxCVV, checkContextDigits(0.8)},
-		{"PIN", `(?i)(?:pin(?:\s?code)?|code\s(?:pin|secret|confidentiel))[^\d\n]{0,12}(\d{4,8})`, 1, fDigit, []string{"pin", "code"}, checkContextDigits(0.75)},
-		{"PASSWORD", `(?i)(?:password|passwd|passcode|pwd|mot de passe|mdp)\s*(?:is|was|est|:|=)?\s*[:=]?\s*(\S{4,64})`, 1, 0, []string{"pass", "pwd", "mdp"}, checkPassword},
+			`|(?:` + enMonths + `)\s+\d{1,2}(?:st|nd|rd|th)?)`, 0, fDigit | fUpper, enMonthWords, checkDateWords, scopeWindow(30, 30)},
+		{"DATE", `(?:1er|\d{1,2})\s+(?:` + frMonths + `)(?:\s+\d{4})?|(?:` + frMonths + `)\s+\d{4}`, 0, fDigit, frMonthWords, checkDateWords, scopeWindow(12, 20)},
+		{"TIME", `(?i)(?:[01]?\d|2[0-3])(?::[0-5]\d){1,2}(?:\s?[ap]\.?m\.?)?|(?:1[0-2]|0?[1-9])\s?[ap]\.?m\.?|(?:[01]?\d|2[0-3])\s?h\s?(?:[0-5]\d)?`, 0, fDigit, nil, checkTime, scopeDigits},
+		{"ZIPCODE", `\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}`, 0, fDigit, nil, checkZip, scopeDigits},
+		{"NEARBYGPSCOORDINATE", `[-+]?\d{1,2}\.\d{3,}°?\s*[,;]\s*[-+]?\d{1,3}\.\d{3,}°?|[-+]?\d{1,2},\d{3,}°?\s*;\s*[-+]?\d{1,3},\d{3,}°?`, 0, fDigit, nil, checkGPS, scopeDigits},
+		{"USERAGENT", `(?:Mozilla|Opera|Dalvik)/\d+(?:\.\d+)*(?:\s+(?:\([^()\n]{1,200}\)|[A-Za-z][\w.\-]*/[\w.\-+]+))*`, 0, fSlash | fDigit, []string{"mozilla/", "opera/", "dalvik/"}, checkUserAgent, scopeWindow(0, 1000)},
+		{"CREDITCARDCVV", `(?i)(?:cvv2?|cvc2?|security code|code de s[ée]curit[ée]|cryptogramme(?: visuel)?)[^\d\n]{0,12}(\d{3,4})`, 1, fDigit, ctxCVV, checkContextDigits(0.8), scopeWindow(8, 40)},
+		{"PIN", `(?i)(?:pin(?:\s?code)?|code\s(?:pin|secret|confidentiel))[^\d\n]{0,12}(\d{4,8})`, 1, fDigit, []string{"pin", "code"}, checkContextDigits(0.75), scopeWindow(8, 40)},
+		{"PASSWORD", `(?i)(?:password|passwd|passcode|pwd|mot de passe|mdp)\s*(?:is|was|est|:|=)?\s*[:=]?\s*(\S{4,64})`, 1, 0, []string{"pass", "pwd", "mdp"}, checkPassword, scopeWindow(16, 100)},
 	}
 }
 

@@ -28,12 +28,17 @@ type doc struct {
 	text  string
 	lower []byte
 	feat  feature
+
+	digits     [][2]int // kindDigits regions, computed on first use
+	digitsDone bool
+	regions    [][2]int // scratch for word regions
 }
 
 // reset prepares d for text, reusing d.lower's storage.
 func (d *doc) reset(text string) {
 	d.text = text
 	d.lower = d.lower[:0]
+	d.digitsDone = false
 	var f feature
 	for i := 0; i < len(text); i++ {
 		c := text[i]
@@ -208,4 +213,154 @@ func shrink(text string, s, e int, fixStart bool, try func(s, e int) (float64, b
 		}
 	}
 	return 0, 0, 0, false
+}
+
+// scope says which parts of a document a recognizer's regexp runs on. Go's
+// regexp engine costs roughly the same per byte whatever the pattern, so
+// running each pattern only where it can match is the main speed-up.
+type scope struct {
+	kind          scopeKind
+	before, after int
+}
+
+type scopeKind uint8
+
+const (
+	kindText   scopeKind = iota // the whole text
+	kindDigits                  // runs of whitespace-separated tokens holding a digit, plus one token each side
+	kindTokens                  // the whitespace-separated token around each occurrence of a word
+	kindWindow                  // a byte window around each occurrence of a word
+)
+
+var (
+	scopeText   = scope{kind: kindText}
+	scopeDigits = scope{kind: kindDigits}
+	scopeTokens = scope{kind: kindTokens}
+)
+
+// scopeWindow runs the regexp from before bytes ahead of each context word
+// to after bytes beyond it.
+func scopeWindow(before, after int) scope {
+	return scope{kind: kindWindow, before: before, after: after}
+}
+
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
+
+// digitRegions returns (and caches) the regions for kindDigits.
+func (d *doc) digitRegions() [][2]int {
+	if d.digitsDone {
+		return d.digits
+	}
+	d.digitsDone = true
+	d.digits = d.digits[:0]
+	text := d.text
+	// Walk tokens; remember the previous token so a region can start one
+	// token early.
+	prevStart, prevEnd := -1, -1
+	curStart, curEnd := -1, -1 // open region
+	pendingTail := false       // region open, waiting for one trailing token
+	i := 0
+	for i < len(text) {
+		for i < len(text) && isSpaceByte(text[i]) {
+			i++
+		}
+		if i >= len(text) {
+			break
+		}
+		ts := i
+		hasDigit := false
+		for i < len(text) && !isSpaceByte(text[i]) {
+			if isDigitByte(text[i]) {
+				hasDigit = true
+			}
+			i++
+		}
+		te := i
+		switch {
+		case hasDigit && curStart < 0:
+			curStart, curEnd = ts, te
+			if prevStart >= 0 {
+				curStart = prevStart
+			}
+			pendingTail = true
+		case hasDigit:
+			curEnd = te
+			pendingTail = true
+		case curStart >= 0 && pendingTail:
+			curEnd = te
+			pendingTail = false
+		case curStart >= 0:
+			d.digits = append(d.digits, [2]int{curStart, curEnd})
+			curStart = -1
+		}
+		prevStart, prevEnd = ts, te
+	}
+	_ = prevEnd
+	if curStart >= 0 {
+		d.digits = append(d.digits, [2]int{curStart, curEnd})
+	}
+	return d.digits
+}
+
+// wordRegions returns merged regions around every occurrence of the words:
+// the enclosing token (kindTokens) or a byte window (kindWindow), aligned to
+// rune boundaries.
+func (d *doc) wordRegions(sc scope, words []string, buf [][2]int) [][2]int {
+	buf = buf[:0]
+	text := d.text
+	for _, w := range words {
+		off := 0
+		for {
+			i := bytes.Index(d.lower[off:], []byte(w))
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(w)
+			var a, b int
+			if sc.kind == kindTokens {
+				a, b = i, i+len(w)
+				for a > 0 && !isSpaceByte(text[a-1]) {
+					a--
+				}
+				for b < len(text) && !isSpaceByte(text[b]) {
+					b++
+				}
+			} else {
+				a, b = max(0, i-sc.before), min(len(text), i+len(w)+sc.after)
+				for a > 0 && !utf8.RuneStart(text[a]) {
+					a--
+				}
+				for b < len(text) && !utf8.RuneStart(text[b]) {
+					b++
+				}
+			}
+			buf = append(buf, [2]int{a, b})
+		}
+	}
+	return mergeRegions(buf)
+}
+
+// mergeRegions sorts regions and merges overlapping or touching ones.
+func mergeRegions(rs [][2]int) [][2]int {
+	if len(rs) < 2 {
+		return rs
+	}
+	for i := 1; i < len(rs); i++ { // insertion sort: few regions
+		for j := i; j > 0 && rs[j][0] < rs[j-1][0]; j-- {
+			rs[j], rs[j-1] = rs[j-1], rs[j]
+		}
+	}
+	out := rs[:1]
+	for _, r := range rs[1:] {
+		last := &out[len(out)-1]
+		if r[0] <= last[1] {
+			last[1] = max(last[1], r[1])
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
