@@ -18,15 +18,16 @@ type checkFunc func(d *doc, s, e int) (ns, ne int, score float64, ok bool)
 
 // recognizer is one pattern for one class.
 type recognizer struct {
-	class string
-	re    *regexp.Regexp
-	anch  *regexp.Regexp // ^(?:pattern), for scanning from chosen starts
-	first [256]bool      // bytes a match can start with
-	group int            // submatch holding the value (0: whole match)
-	need  feature        // all of these document features are required
-	words []string       // when set, one must occur in the lower-cased text
-	scope scope          // where the regexp runs
-	check checkFunc
+	class  string
+	re     *regexp.Regexp
+	anch   *regexp.Regexp // ^(?:pattern), for scanning from chosen starts
+	first  [256]bool      // bytes a match can start with
+	maxLen int            // longest match, in bytes
+	group  int            // submatch holding the value (0: whole match)
+	need   feature        // all of these document features are required
+	words  []string       // when set, one must occur in the lower-cased text
+	scope  scope          // where the regexp runs
+	check  checkFunc
 }
 
 // Context words, English and French, lower case.
@@ -105,6 +106,20 @@ func recognizerSpecs() []struct {
 		{"PIN", `(?i)(?:pin(?:\s?code)?|code\s(?:pin|secret|confidentiel))[^\d\n]{0,12}(\d{4,8})`, 1, fDigit, []string{"pin", "code"}, checkContextDigits(0.75), scopeWindow(8, 40)},
 		{"PASSWORD", `(?i)(?:password|passwd|passcode|pwd|mot de passe|mdp)\s*(?:is|was|est|:|=)?\s*[:=]?\s*(\S{4,64})`, 1, 0, []string{"pass", "pwd", "mdp"}, checkPassword, scopeWindow(16, 100)},
 	}
+}
+
+// maxMatchLen bounds a class's match length in bytes (all patterns are
+// bounded except URL, e-mail and user agent, which get generous limits).
+func maxMatchLen(class string) int {
+	switch class {
+	case "URL":
+		return 4096
+	case "USERAGENT":
+		return 1100
+	case "EMAIL":
+		return 330
+	}
+	return 200
 }
 
 // --- checks -----------------------------------------------------------------
