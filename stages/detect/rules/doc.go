@@ -54,4 +54,12 @@
 // Performance: all regexes are compiled once in New; one pass over the text
 // computes cheap features (digits, '@', ':', …) and an ASCII-lower-cased copy
 // used to skip recognizers that cannot match and to find context words.
+// Each recognizer runs only in its scope: digit-bearing recognizers in runs
+// of tokens that hold a digit (plus one token each side), e-mail and URL in
+// the tokens around '@', "://" and "www.", word dates and context classes in
+// windows around their keywords. Inside a scope the pattern is tried anchored
+// at bytes that can start it and that follow a non-word rune (a test checks
+// this gives the same candidates as an unanchored FindAll). Consequence: an
+// IPv6 or MAC address, or an L…/M… Litecoin address, written without any
+// decimal digit is not seen.
 package rules
