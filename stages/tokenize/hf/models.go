@@ -88,24 +88,33 @@ func parseWordPiece(c rawComponent) (*wordPiece, error) {
 	return w, nil
 }
 
-func (w *wordPiece) tokenize(word []rune) ([]mtoken, error) {
-	unk := []mtoken{{id: w.unkID, value: w.unk, s: 0, e: len(word)}}
-	if len(word) > w.maxChars {
+func (wp *wordPiece) tokenize(word []rune) ([]mtoken, error) {
+	unk := []mtoken{{id: wp.unkID, value: wp.unk, s: 0, e: len(word)}}
+	if len(word) > wp.maxChars {
 		return unk, nil
 	}
-	var out []mtoken
-	var sb strings.Builder
+	w := string(word)
+	// byteAt[i] is the byte offset of rune i in w.
+	byteAt := make([]int, len(word)+1)
+	bi := 0
+	for i, r := range word {
+		byteAt[i] = bi
+		bi += utf8.RuneLen(r)
+	}
+	byteAt[len(word)] = bi
+	out := make([]mtoken, 0, 4)
+	buf := make([]byte, 0, len(w)+len(wp.prefix))
 	for start := 0; start < len(word); {
 		end := len(word)
 		found := false
 		for start < end {
-			sb.Reset()
+			buf = buf[:0]
 			if start > 0 {
-				sb.WriteString(w.prefix)
+				buf = append(buf, wp.prefix...)
 			}
-			sb.WriteString(string(word[start:end]))
-			if id, ok := w.ids[sb.String()]; ok {
-				out = append(out, mtoken{id: id, value: sb.String(), s: start, e: end})
+			buf = append(buf, w[byteAt[start]:byteAt[end]]...)
+			if id, ok := wp.ids[string(buf)]; ok { // no allocation for the lookup
+				out = append(out, mtoken{id: id, value: wp.tokens[id], s: start, e: end})
 				found = true
 				break
 			}

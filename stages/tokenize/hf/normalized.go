@@ -144,9 +144,12 @@ func (n *normStr) replaceMatches(matches [][2]int, content string) {
 
 // slice returns the normalized range [s, e) as its own normStr.
 func (n *normStr) slice(s, e int) *normStr {
+	// Share the backing arrays (capacity capped): a piece is only ever
+	// rewritten through transformRange, which allocates, or mapRunes, which
+	// touches its own range only.
 	out := &normStr{
-		runes: append([]rune(nil), n.runes[s:e]...),
-		align: append([][2]int(nil), n.align[s:e]...),
+		runes: n.runes[s:e:e],
+		align: n.align[s:e:e],
 	}
 	o := n.origRange(s, e)
 	out.orig = o

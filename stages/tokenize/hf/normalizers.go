@@ -124,6 +124,11 @@ func parseNormalizer(raw json.RawMessage) (normalizer, error) {
 	}
 }
 
+var (
+	nfc = norm.NFC
+	nfd = norm.NFD
+)
+
 // isOther is Rust's char::is_other: categories Cc, Cf, Cs, Co, Cn.
 func isOther(r rune) bool {
 	if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Cs, unicode.Co) {

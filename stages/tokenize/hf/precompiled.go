@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
 )
@@ -102,13 +103,15 @@ func (p *precompiled) normalize(n *normStr) error {
 			dest[len(dest)-1].c += diff
 		}
 	}
-	gr := uniseg.NewGraphemes(string(n.runes))
-	for gr.Next() {
-		g := gr.Str()
+	rest := string(n.runes)
+	state := -1
+	for len(rest) > 0 {
+		var g string
+		g, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
 		if len(g) < 6 {
 			if norm, ok := p.transform(g); ok {
 				modified = true
-				push(len(gr.Runes()), norm)
+				push(utf8.RuneCountInString(g), norm)
 				continue
 			}
 		}
