@@ -61,6 +61,8 @@ type Runner func(ctx context.Context, l *config.Loaded, env *Env) error
 func kinds() map[string]Runner {
 	return map[string]Runner{
 		"evaluate": runEvaluate,
+		"prepare":  runPrepare,
+		"train":    runTrain,
 	}
 }
 

@@ -41,6 +41,8 @@ type Job struct {
 	MaxRejectRatio float64 `yaml:"max_reject_ratio"`
 	// Prepare holds the prepare job's settings.
 	Prepare *Prepare `yaml:"prepare"`
+	// Train holds the train job's settings.
+	Train *Train `yaml:"train"`
 }
 
 // Input is the job's data source: files, or synthetic data generated in-process.
@@ -110,23 +112,48 @@ type Scoring struct {
 	Seed      int64 `yaml:"seed"`
 }
 
-// Prepare configures the prepare job.
+// Prepare configures the prepare job: a token-classification dataset, an
+// LLM fine-tuning file, or both.
 type Prepare struct {
-	Tokenizer string    `yaml:"tokenizer"`
-	Strategy  string    `yaml:"strategy"`
-	MaxLength int       `yaml:"max_length"`
-	Stride    int       `yaml:"stride"`
-	Seed      int64     `yaml:"seed"`
-	Ratios    []float64 `yaml:"ratios"`
-	Outputs   []string  `yaml:"outputs"`
-	FineTune  *FineTune `yaml:"finetune"`
+	// Split assigns documents to train/validation/test by a stable hash of their id.
+	Split Split `yaml:"split"`
+	// TokenClassification writes input_ids/labels datasets for BERT-like models.
+	TokenClassification *TokenClassification `yaml:"token_classification"`
+	// FineTune writes chat-format JSONL for LLM fine-tuning.
+	FineTune *FineTune `yaml:"finetune"`
+}
+
+// Split holds the deterministic split settings.
+type Split struct {
+	Seed int64 `yaml:"seed"`
+	// Ratios are train, validation, test (default 0.8, 0.1, 0.1).
+	Ratios []float64 `yaml:"ratios"`
+}
+
+// TokenClassification configures the token-classification dataset.
+type TokenClassification struct {
+	// Tokenizer is a tokenizer.json file or a directory holding one.
+	Tokenizer string `yaml:"tokenizer" required:"true"`
+	// Strategy is first_subtoken (default) or all_subtokens.
+	Strategy string `yaml:"strategy"`
+	// MaxLength is the window size in tokens, special tokens included (default 128).
+	MaxLength int `yaml:"max_length"`
+	// Stride is the overlap between consecutive windows in tokens (default 16).
+	Stride int `yaml:"stride"`
+	// Formats are parquet and/or arrow (default both).
+	Formats []string `yaml:"formats"`
+	// TokenTypeIDs adds the token_type_ids column (BERT-style models).
+	TokenTypeIDs bool `yaml:"token_type_ids"`
 }
 
 // FineTune configures the LLM fine-tuning file of the prepare job.
 type FineTune struct {
-	Language        string  `yaml:"language"`
+	// Language of the instructions: auto (each document's), en or fr.
+	Language string `yaml:"language"`
+	// PricePerMTokens is the training price in USD per million tokens.
 	PricePerMTokens float64 `yaml:"price_per_m_tokens"`
-	Epochs          float64 `yaml:"epochs"`
+	// Epochs multiplies the training tokens for the cost estimate (default 1).
+	Epochs float64 `yaml:"epochs"`
 }
 
 // Loaded is a parsed config with what validation learned about it.
