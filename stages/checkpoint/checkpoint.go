@@ -124,7 +124,7 @@ func (s *Store) Commit(p Part, extra any) error {
 		}
 		next.Extra = raw
 	}
-	data, err := json.MarshalIndent(next, "", "  ")
+	data, err := json.Marshal(next)
 	if err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
