@@ -11,8 +11,12 @@ import (
 	"sort"
 
 	"github.com/piimask/piimask/jobs/config"
+	"github.com/piimask/piimask/models"
 	"github.com/piimask/piimask/stages/detect"
+	"github.com/piimask/piimask/stages/detect/onnx"
 	"github.com/piimask/piimask/stages/detect/rules"
+	"github.com/piimask/piimask/stages/tokenize"
+	"github.com/piimask/piimask/stages/tokenize/hf"
 )
 
 // Env is what a job needs from its surroundings. Nothing is reached through
@@ -43,15 +47,35 @@ func (e *Env) defaults() {
 		e.LookupEnv = os.LookupEnv
 	}
 	if e.Registry == nil {
-		e.Registry = NewRegistry()
+		e.Registry = NewRegistry(e.LookupEnv)
 	}
 }
 
 // NewRegistry returns a registry with every method type piimask ships.
-func NewRegistry() *detect.Registry {
+// lookup reads environment variables (PIIMASK_CACHE_DIR for builtin models).
+func NewRegistry(lookup config.LookupEnv) *detect.Registry {
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
 	reg := detect.NewRegistry()
 	rules.Register(reg)
+	onnx.Register(reg, loadTokenizer, func(ref string) (string, error) {
+		if !models.IsBuiltin(ref) {
+			return ref, nil
+		}
+		return models.Materialize(ref, models.DefaultCacheDir(lookup))
+	})
 	return reg
+}
+
+// loadTokenizer adapts hf.Load to the tokenizer interface (a nil
+// *hf.Tokenizer must not become a non-nil interface).
+func loadTokenizer(path string) (tokenize.Tokenizer, error) {
+	t, err := hf.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // Runner runs one kind of job.
@@ -80,7 +104,7 @@ func Kinds() []string {
 // registry's method types.
 func Load(path string, env *Env) (*config.Loaded, error) {
 	env.defaults()
-	return config.LoadFile(path, env.LookupEnv, config.Rules{Kinds: Kinds(), MethodTypes: env.Registry.Types()})
+	return config.LoadFile(path, env.LookupEnv, config.Rules{Kinds: Kinds(), MethodTypes: env.Registry.Types(), NoInput: []string{"train"}})
 }
 
 // Run executes a loaded job.

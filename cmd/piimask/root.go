@@ -44,6 +44,8 @@ Start with:  piimask run configs/quickstart.yaml`,
 		newRunCmd(g),
 		newValidateCmd(g),
 		newGenerateCmd(g),
+		newTokenizeCmd(g),
+		newTrainTokenizerCmd(g),
 		newVersionCmd(),
 	)
 	return root
@@ -74,7 +76,7 @@ func (g *globalFlags) env(cmd *cobra.Command) (*jobs.Env, error) {
 		Stderr:    cmd.ErrOrStderr(),
 		Logger:    slog.New(h),
 		LookupEnv: os.LookupEnv,
-		Registry:  jobs.NewRegistry(),
+		Registry:  jobs.NewRegistry(os.LookupEnv),
 		Progress:  tty && !g.noProgress,
 	}, nil
 }

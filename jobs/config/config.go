@@ -21,7 +21,7 @@ type Job struct {
 	// Name names the experiment in outputs (default: the file's base name).
 	Name string `yaml:"name"`
 	// Input says where documents come from.
-	Input Input `yaml:"input" required:"true"`
+	Input Input `yaml:"input"`
 	// Filters select documents after reading.
 	Filters Filters `yaml:"filters"`
 	// Labels is the label set (default: every AI4Privacy class).
@@ -178,6 +178,8 @@ func (l *Loaded) Problem(path, format string, args ...any) Problem {
 type Rules struct {
 	Kinds       []string
 	MethodTypes []string
+	// NoInput lists the kinds that read no documents (input may be absent).
+	NoInput []string
 }
 
 // LoadFile reads and validates a job config. Every problem found is returned
@@ -240,7 +242,7 @@ func (l *Loaded) semantic(rules Rules, missing []MissingVar, env LookupEnv) Prob
 		ps = append(ps, l.Problem("kind", "unknown job kind %q (known: %s)", j.Kind, strings.Join(rules.Kinds, ", ")))
 	}
 	in := j.Input
-	if len(in.Paths) == 0 && in.Generate == nil {
+	if len(in.Paths) == 0 && in.Generate == nil && !oneOf(j.Kind, rules.NoInput...) {
 		ps = append(ps, l.Problem("input", "give input.paths or input.generate"))
 	}
 	if len(in.Paths) > 0 && in.Generate != nil {

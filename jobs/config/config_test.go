@@ -82,7 +82,7 @@ func TestProblemsWithLines(t *testing.T) {
 		{"missing required", "kind: evaluate\ninput: {paths: [a]}\nmethods:\n  - type: rules\n", []string{"output: required key \"output\"", "x.yaml:4: methods[0].name: required key"}},
 		{"several at once", "kind: nope\ninput: {paths: [a]}\noutput: {dir: o, formats: [csv]}\nmethods:\n  - {name: a, type: magic}\n  - {name: a, type: rules}\n", []string{"x.yaml:1: kind: unknown job kind", "output.formats[0]: unknown format \"csv\"", "x.yaml:5: methods[0].type: unknown method type", "x.yaml:6: methods[1].name: duplicate"}},
 		{"unset env", "kind: evaluate\ninput: {paths: [a]}\noutput:\n  dir: ${OUT_DIR}\n", []string{"x.yaml:4: environment variable OUT_DIR is not set"}},
-		{"no input", "kind: evaluate\noutput: {dir: o}\n", []string{"input: required key \"input\" is missing"}},
+		{"no input", "kind: evaluate\noutput: {dir: o}\n", []string{"give input.paths or input.generate"}},
 		{"bad sample", "kind: evaluate\ninput: {paths: [a]}\nfilters: {sample: {rate: 2}}\noutput: {dir: o}\n", []string{"x.yaml:3: filters.sample.rate: must be in (0, 1]"}},
 		{"bad yaml", "kind: [evaluate\n", []string{"not valid YAML"}},
 	}

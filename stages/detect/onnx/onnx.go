@@ -93,11 +93,21 @@ type Options struct {
 }
 
 // Register adds the `onnx` method type to reg.
-func Register(reg *detect.Registry, loader TokenizerLoader) {
+//
+// resolve, when not nil, maps the `model` option before loading (jobs use it
+// to turn `builtin:NAME` into the directory of an embedded model).
+func Register(reg *detect.Registry, loader TokenizerLoader, resolve ModelResolver) {
 	reg.Register(Type, func(ctx context.Context, spec detect.Spec) (detect.Method, error) {
 		var o Options
 		if err := detect.DecodeOptions(spec.Options, &o); err != nil {
 			return nil, err
+		}
+		if resolve != nil && o.Model != "" {
+			dir, err := resolve(o.Model)
+			if err != nil {
+				return nil, fmt.Errorf("model %s: %w", o.Model, err)
+			}
+			o.Model = dir
 		}
 		o.Tokenizer = loader
 		m, err := New(ctx, o)
@@ -108,6 +118,9 @@ func Register(reg *detect.Registry, loader TokenizerLoader) {
 		return m, nil
 	})
 }
+
+// ModelResolver maps a `model` option value to a model directory.
+type ModelResolver func(ref string) (dir string, err error)
 
 // inputKind is one model input the method knows how to fill.
 type inputKind int

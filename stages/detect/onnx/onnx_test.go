@@ -400,7 +400,7 @@ func TestErrors(t *testing.T) {
 func TestRegister(t *testing.T) {
 	ortlibtest.Require(t) // the method opens its own runtime, shared with this one
 	reg := detect.NewRegistry()
-	onnx.Register(reg, loader)
+	onnx.Register(reg, loader, nil)
 	dir := writeModel(t, variant{})
 	m, err := reg.New(context.Background(), detect.Spec{Name: "tiny", Type: onnx.Type, Options: detect.Options{
 		"model": dir, "aggregation": "first", "batch_size": 2, "max_length": 16, "stride": 4, "intra_op_threads": 1,
