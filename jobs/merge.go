@@ -1,0 +1,372 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/piimask/piimask/stages/score"
+	"github.com/piimask/piimask/stages/write"
+)
+
+// MergeOptions say which evaluate result directories to merge and where.
+type MergeOptions struct {
+	// Dirs are result directories of evaluate runs over disjoint shards of
+	// a dataset, in dataset order (bootstrap intervals resample documents in
+	// the concatenated order, so the order matters only for them).
+	Dirs []string
+	// Out is the merged result directory.
+	Out string
+	// Name is the merged experiment name (default: the first shard's).
+	Name string
+}
+
+// shardMethod is one method's files in one shard.
+type shardMethod struct {
+	dir     string
+	metrics string
+	docs    string // "" when the shard has no doc_counts.jsonl
+}
+
+// Merge sums the counts of every method found in the result directories and
+// writes, per method, metrics.json (exactly the metrics a single run over all
+// shards would give; bootstrap intervals recomputed from the concatenated
+// per-document counts with the shards' settings) and the concatenated
+// doc_counts.jsonl and predictions.jsonl, plus a merged summary.json and
+// rejects.jsonl. A method must be present in every shard, and a document id
+// in only one.
+func Merge(ctx context.Context, opts MergeOptions, env *Env) error {
+	env.defaults()
+	if len(opts.Dirs) == 0 {
+		return errors.New("merge: give at least one result directory")
+	}
+	if opts.Out == "" {
+		return errors.New("merge: give the output directory")
+	}
+	for _, d := range opts.Dirs {
+		if filepath.Clean(d) == filepath.Clean(opts.Out) {
+			return fmt.Errorf("merge: the output directory %s is also an input", d)
+		}
+	}
+	summaries := make([]*Summary, len(opts.Dirs))
+	var order []string
+	files := map[string][]shardMethod{}
+	skipped := map[string]MethodSummary{}
+	for i, dir := range opts.Dirs {
+		s, err := readSummary(dir)
+		if err != nil {
+			return err
+		}
+		summaries[i] = s
+		names, err := methodDirs(dir, s)
+		if err != nil {
+			return err
+		}
+		for _, name := range names {
+			if _, seen := files[name]; !seen {
+				order = append(order, name)
+			}
+			sm := shardMethod{dir: dir, metrics: filepath.Join(dir, name, "metrics.json")}
+			if p := filepath.Join(dir, name, "doc_counts.jsonl"); fileExists(p) {
+				sm.docs = p
+			}
+			files[name] = append(files[name], sm)
+		}
+		if s != nil {
+			for _, m := range s.Methods {
+				if m.Skipped != "" {
+					skipped[m.Name] = MethodSummary{Name: m.Name, Type: m.Type, Skipped: m.Skipped}
+				}
+			}
+		}
+	}
+	if len(order) == 0 {
+		return fmt.Errorf("merge: no metrics.json under %v", opts.Dirs)
+	}
+	for _, name := range order {
+		if n := len(files[name]); n != len(opts.Dirs) {
+			var have []string
+			for _, sm := range files[name] {
+				have = append(have, sm.dir)
+			}
+			return fmt.Errorf("merge: method %s is in %d of %d result directories (%v); merging it would not cover the whole dataset", name, n, len(opts.Dirs), have)
+		}
+	}
+	name := opts.Name
+	if name == "" && summaries[0] != nil {
+		name = summaries[0].Experiment
+	}
+	if name == "" {
+		name = "merged"
+	}
+	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+		return fmt.Errorf("merge: create output directory: %w", err)
+	}
+	merged := Summary{Experiment: name, Kind: "merge"}
+	var named []score.NamedReport
+	for _, m := range order {
+		rep, err := mergeMethod(ctx, name, m, files[m], opts.Out)
+		if err != nil {
+			return err
+		}
+		named = append(named, score.NamedReport{Name: m, Report: rep})
+		merged.Methods = append(merged.Methods, mergeMethodSummary(m, summaries, rep.Documents))
+	}
+	for _, m := range slices.Sorted(maps.Keys(skipped)) {
+		if _, ran := files[m]; !ran {
+			merged.Methods = append(merged.Methods, skipped[m])
+		}
+	}
+	for _, s := range summaries {
+		if s == nil {
+			continue
+		}
+		if merged.StartedAt.IsZero() || s.StartedAt.Before(merged.StartedAt) {
+			merged.StartedAt = s.StartedAt
+		}
+		merged.Seconds += s.Seconds
+		merged.RowsRead += s.RowsRead
+		merged.RowsRejected += s.RowsRejected
+		merged.Documents += s.Documents
+	}
+	if err := concatFiles(filepath.Join(opts.Out, "rejects.jsonl"), opts.Dirs, "rejects.jsonl"); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(merged, "", "  ")
+	if err != nil {
+		return fmt.Errorf("merge: encode summary: %w", err)
+	}
+	if err := write.WriteFileAtomic(filepath.Join(opts.Out, "summary.json"), append(data, '\n')); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "merged %d result directories into %s\n\n", len(opts.Dirs), opts.Out)
+	return score.FormatTable(env.Stdout, named...)
+}
+
+// mergeMethod sums one method's counts over the shards and writes its
+// merged files under out/method.
+func mergeMethod(ctx context.Context, experiment, method string, shards []shardMethod, out string) (score.Report, error) {
+	total := score.NewCounts()
+	var beta float64
+	var ciSettings *score.ConfidenceIntervals
+	for i, sm := range shards {
+		c, err := score.ReadMetricsCounts(sm.metrics)
+		if err != nil {
+			return score.Report{}, fmt.Errorf("merge: %w", err)
+		}
+		total.Add(c)
+		var head struct {
+			Beta float64                    `json:"beta"`
+			CI   *score.ConfidenceIntervals `json:"confidence_intervals"`
+		}
+		data, err := os.ReadFile(sm.metrics)
+		if err != nil {
+			return score.Report{}, fmt.Errorf("merge: %w", err)
+		}
+		if err := json.Unmarshal(data, &head); err != nil {
+			return score.Report{}, fmt.Errorf("merge: %s: invalid metrics JSON: %w", sm.metrics, err)
+		}
+		if i == 0 {
+			beta, ciSettings = head.Beta, head.CI
+		} else if head.Beta != beta {
+			return score.Report{}, fmt.Errorf("merge: %s: beta %g differs from %g in %s", sm.metrics, head.Beta, beta, shards[0].metrics)
+		}
+	}
+	dir := filepath.Join(out, method)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return score.Report{}, fmt.Errorf("merge: %w", err)
+	}
+	haveDocs := true
+	for _, sm := range shards {
+		haveDocs = haveDocs && sm.docs != ""
+	}
+	var docs []score.DocCounts
+	if haveDocs {
+		var err error
+		if docs, err = concatDocCounts(filepath.Join(dir, "doc_counts.jsonl"), shards); err != nil {
+			return score.Report{}, err
+		}
+	}
+	rep := total.Metrics(beta)
+	rep.ExperimentName = experiment
+	rep.ModelName = method
+	if ciSettings != nil && haveDocs {
+		ci, err := score.Bootstrap(ctx, docs, score.BootstrapOptions{Iterations: ciSettings.Iterations,
+			Confidence: ciSettings.Confidence, Seed: ciSettings.Seed, Beta: ciSettings.Beta})
+		if err != nil {
+			return score.Report{}, fmt.Errorf("merge: method %s: %w", method, err)
+		}
+		ci.Method = ciSettings.Method
+		rep.ConfidenceIntervals = &ci
+	}
+	if err := rep.WriteJSON(filepath.Join(dir, "metrics.json")); err != nil {
+		return score.Report{}, err
+	}
+	var dirs []string
+	for _, sm := range shards {
+		dirs = append(dirs, sm.dir)
+	}
+	if err := concatFiles(filepath.Join(dir, "predictions.jsonl"), dirs, filepath.Join(method, "predictions.jsonl")); err != nil {
+		return score.Report{}, err
+	}
+	return rep, nil
+}
+
+// concatDocCounts concatenates the shards' doc_counts.jsonl into path,
+// checking every line and that no document id appears twice.
+func concatDocCounts(path string, shards []shardMethod) ([]score.DocCounts, error) {
+	out, err := write.CreateAtomic(path)
+	if err != nil {
+		return nil, err
+	}
+	var all []score.DocCounts
+	where := map[string]string{}
+	for _, sm := range shards {
+		data, err := os.ReadFile(sm.docs)
+		if err != nil {
+			out.Abort()
+			return nil, fmt.Errorf("merge: %w", err)
+		}
+		docs, err := score.ReadDocCounts(bytes.NewReader(data), sm.docs)
+		if err != nil {
+			out.Abort()
+			return nil, fmt.Errorf("merge: %w", err)
+		}
+		for _, d := range docs {
+			if d.ID == "" {
+				continue
+			}
+			if prev, dup := where[d.ID]; dup {
+				out.Abort()
+				return nil, fmt.Errorf("merge: document id %q is in both %s and %s: shards must not overlap", d.ID, prev, sm.docs)
+			}
+			where[d.ID] = sm.docs
+		}
+		all = append(all, docs...)
+		if len(data) > 0 && data[len(data)-1] != '\n' {
+			data = append(data, '\n')
+		}
+		if _, err := out.Write(data); err != nil {
+			out.Abort()
+			return nil, fmt.Errorf("merge: write %s: %w", path, err)
+		}
+	}
+	return all, out.Commit()
+}
+
+// concatFiles concatenates dir/rel of every dir into path when all of them
+// have it; otherwise it writes nothing.
+func concatFiles(path string, dirs []string, rel string) error {
+	for _, d := range dirs {
+		if !fileExists(filepath.Join(d, rel)) {
+			return nil
+		}
+	}
+	out, err := write.CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	for _, d := range dirs {
+		f, err := os.Open(filepath.Join(d, rel))
+		if err != nil {
+			out.Abort()
+			return fmt.Errorf("merge: %w", err)
+		}
+		_, err = io.Copy(out, f)
+		f.Close()
+		if err != nil {
+			out.Abort()
+			return fmt.Errorf("merge: copy %s: %w", filepath.Join(d, rel), err)
+		}
+	}
+	return out.Commit()
+}
+
+// mergeMethodSummary sums one method's run figures over the shards.
+func mergeMethodSummary(method string, summaries []*Summary, docs int64) MethodSummary {
+	ms := MethodSummary{Name: method, Documents: docs}
+	for _, s := range summaries {
+		if s == nil {
+			continue
+		}
+		for _, m := range s.Methods {
+			if m.Name != method || m.Skipped != "" {
+				continue
+			}
+			ms.Type = m.Type
+			ms.Failures += m.Failures
+			ms.DetectSeconds += m.DetectSeconds
+			ms.PromptTokens += m.PromptTokens
+			ms.OutputTokens += m.OutputTokens
+			ms.Requests += m.Requests
+			ms.CostUSD += m.CostUSD
+			for k, v := range m.Diagnostics {
+				if ms.Diagnostics == nil {
+					ms.Diagnostics = map[string]int64{}
+				}
+				ms.Diagnostics[k] += v
+			}
+		}
+	}
+	if ms.DetectSeconds > 0 {
+		ms.DocsPerSecond = float64(docs) / ms.DetectSeconds
+	}
+	return ms
+}
+
+// readSummary reads dir/summary.json, or returns nil when there is none.
+func readSummary(dir string) (*Summary, error) {
+	p := filepath.Join(dir, "summary.json")
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, serr := os.Stat(dir); serr != nil {
+			return nil, fmt.Errorf("merge: %w", serr)
+		}
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	var s Summary
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("merge: %s: invalid summary JSON: %w", p, err)
+	}
+	return &s, nil
+}
+
+// methodDirs lists the methods of a result directory: those of its summary
+// that ran, or every sub-directory holding a metrics.json.
+func methodDirs(dir string, s *Summary) ([]string, error) {
+	var out []string
+	if s != nil {
+		for _, m := range s.Methods {
+			if m.Skipped == "" {
+				out = append(out, m.Name)
+			}
+		}
+		return out, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() && fileExists(filepath.Join(dir, e.Name(), "metrics.json")) {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
