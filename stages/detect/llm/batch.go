@@ -1,0 +1,120 @@
+package llm
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/piimask/piimask/stages/detect"
+	"github.com/piimask/piimask/stages/finetune"
+)
+
+// detectBatch sends the pending documents as one Mistral batch job and fills
+// their predictions. Problems with the job (upload refused, job FAILED, a
+// line with no result) become per-document failures; a refused key (401/403)
+// or cancellation is an error.
+func (m *Method) detectBatch(ctx context.Context, reqs []request, pending []int, preds []detect.Prediction) error {
+	failAll := func(why string) {
+		for _, i := range pending {
+			if preds[i].Failure == "" && preds[i].Spans == nil {
+				preds[i].Failure = why
+			}
+		}
+	}
+	fatal := func(err error) bool {
+		return ctx.Err() != nil || finetune.IsStatus(err, http.StatusUnauthorized) || finetune.IsStatus(err, http.StatusForbidden)
+	}
+	lines := make([]finetune.BatchInput, 0, len(pending))
+	for _, i := range pending {
+		body, err := json.Marshal(m.chatBody(reqs[i].msgs, false))
+		if err != nil {
+			return fmt.Errorf("llm %s: encode batch line: %w", m.name, err)
+		}
+		lines = append(lines, finetune.BatchInput{CustomID: strconv.Itoa(i), Body: body})
+	}
+	data, err := finetune.EncodeBatchInput(lines)
+	if err != nil {
+		return fmt.Errorf("llm %s: %w", m.name, err)
+	}
+	f, err := m.batch.UploadBytes(ctx, "piimask-batch.jsonl", data, finetune.PurposeBatch)
+	if err != nil {
+		if fatal(err) {
+			return fmt.Errorf("llm %s: batch: %w", m.name, err)
+		}
+		failAll("batch: " + err.Error())
+		return nil
+	}
+	job, err := m.batch.CreateBatch(ctx, finetune.BatchRequest{InputFiles: []string{f.ID}, Endpoint: "/v1/chat/completions",
+		Model: m.opts.Model, Metadata: map[string]string{"source": "piimask", "method": m.name}, TimeoutHours: m.opts.BatchTimeoutHours})
+	if err != nil {
+		if fatal(err) {
+			return fmt.Errorf("llm %s: batch: %w", m.name, err)
+		}
+		failAll("batch: " + err.Error())
+		return nil
+	}
+	m.log.Debug("llm batch job created", "method", m.name, "job", job.ID, "documents", len(pending))
+	job, err = m.batch.WaitBatch(ctx, job.ID, finetune.Poller{Interval: m.opts.BatchPoll, Sleep: m.clock.Sleep,
+		OnStatus: func(st string) { m.log.Debug("llm batch job", "method", m.name, "job", job.ID, "status", st) }})
+	if err != nil {
+		if fatal(err) {
+			return fmt.Errorf("llm %s: %w", m.name, err)
+		}
+		failAll("batch: " + err.Error())
+		return nil
+	}
+	results, bad, err := m.batch.CollectBatch(ctx, job)
+	if err != nil {
+		if fatal(err) {
+			return fmt.Errorf("llm %s: %w", m.name, err)
+		}
+		failAll("batch: " + err.Error())
+		return nil
+	}
+	if bad > 0 {
+		m.log.Debug("llm batch output lines unreadable", "method", m.name, "lines", bad)
+	}
+	byID := make(map[string]finetune.BatchResult, len(results))
+	for _, r := range results {
+		if old, dup := byID[r.CustomID]; dup && !old.Failed() {
+			continue // keep a success over a later error line
+		}
+		byID[r.CustomID] = r
+	}
+	for _, i := range pending {
+		r, ok := byID[strconv.Itoa(i)]
+		switch {
+		case !ok:
+			preds[i].Failure = fmt.Sprintf("batch job %s: no result for this document", job.Status)
+		case r.Failed():
+			preds[i].Failure = "batch: request failed" + batchStatus(r)
+		default:
+			body := []byte(r.Response.Body)
+			if _, _, err := decodeResponse(body); err != nil {
+				preds[i].Failure = "batch: unusable response: " + err.Error()
+				continue
+			}
+			if err := m.cache.put(reqs[i].key, body); err != nil {
+				return fmt.Errorf("llm %s: %w", m.name, err)
+			}
+			preds[i].Usage.Requests = 1
+			m.fill(&preds[i], reqs[i].text, body, false, true)
+		}
+	}
+	return nil
+}
+
+func batchStatus(r finetune.BatchResult) string {
+	if r.Response != nil && r.Response.StatusCode != 0 {
+		return fmt.Sprintf(" (HTTP %d)", r.Response.StatusCode)
+	}
+	var e struct {
+		Code any `json:"code"`
+	}
+	if json.Unmarshal(r.Error, &e) == nil && e.Code != nil {
+		return fmt.Sprintf(" (code %v)", e.Code)
+	}
+	return ""
+}

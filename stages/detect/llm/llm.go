@@ -1,0 +1,360 @@
+// Package llm is the "llm" detection method: it prompts a chat model (the
+// Mistral API or any OpenAI-compatible server) for the PII in each document
+// and turns the JSON answer into exact character spans.
+//
+// # Client
+//
+// Requests go to POST {base_url}/v1/chat/completions through net/http. The
+// openai-go SDK was considered: it takes a base URL and can turn its retries
+// off, but it retries and parses on its own terms, needs per-request JSON
+// patching for Mistral's random_seed, and hides the raw body behind an
+// option; piimask needs exactly one endpoint with its own retry policy, the
+// raw body for the cache, and the same code path for both providers, which
+// ~150 lines of net/http give directly.
+//
+// # Robustness
+//
+// Each Detect call runs its documents with at most `concurrency` requests in
+// flight, paced by two client-side limiters (requests/s and tokens/min,
+// golang.org/x/time/rate). Timeouts, connection errors, truncated or
+// non-JSON bodies, 408, 429 and 5xx are retried with exponential backoff and
+// full jitter, or after Retry-After (seconds or HTTP date) when the server
+// sends one. When retries run out the document gets Prediction.Failure
+// ("gave up after 6 attempts: HTTP 503"), as does a 4xx such as 400 (not
+// retried). 401, 403 and 404 fail the run: the key, model or URL is wrong
+// and every document would fail alike.
+//
+// # Answers
+//
+// The answer is parsed by prompt.ParseAnswer and placed by prompt.Locate (see
+// its occurrence rule). Malformed JSON ("malformed_json"), unknown labels,
+// values not found, extra occurrences and answers cut by max_tokens
+// ("answer_truncated") are counted in Prediction.Diagnostics; such documents
+// keep whatever spans could be placed.
+//
+// # Cache
+//
+// With cache_dir, every usable response body is stored, atomically, under
+// sha256(base URL, request body) — the body holds the model, the fully
+// rendered messages, temperature, max_tokens, seed and response format. A
+// rerun sends no request for a cached document and reports no usage for it
+// (it was paid before); the raw answers stay in the cache for error analysis.
+//
+// # Batch API
+//
+// With batch: true (Mistral only) the uncached documents of each Detect call
+// go as one batch job: a JSONL file of {custom_id, body} uploaded with
+// purpose batch, POST /v1/batch/jobs, polling, then the output and error
+// files are read back by custom_id. Batch answers are cheaper (prices.
+// batch_factor) but slow: the Detect call blocks until the job ends, so
+// use large concurrency.batch_size in the job and few workers.
+package llm
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/time/rate"
+
+	"github.com/piimask/piimask/stages/detect"
+	"github.com/piimask/piimask/stages/finetune"
+	"github.com/piimask/piimask/stages/labels"
+	"github.com/piimask/piimask/stages/prompt"
+	"github.com/piimask/piimask/stages/read"
+	"github.com/piimask/piimask/stages/record"
+)
+
+// Type is the method type in job configs.
+const Type = "llm"
+
+// Diagnostic kinds the method adds to prompt.Locate's.
+const (
+	DiagMalformedJSON   = "malformed_json"
+	DiagAnswerTruncated = "answer_truncated"
+)
+
+// Deps are what the method takes from its caller besides options.
+type Deps struct {
+	// HTTPClient sends requests (default: a new client; per-attempt
+	// timeouts come from Options.Timeout).
+	HTTPClient *http.Client
+	// Clock paces rate limits and backoff (default RealClock).
+	Clock Clock
+	// Logger receives retry and batch progress at debug level (default: discard).
+	Logger *slog.Logger
+}
+
+// Method is the llm detection method. It is safe for concurrent use.
+type Method struct {
+	name     string
+	opts     Options
+	builders map[string]*prompt.Builder
+	known    map[string]bool
+	client   *client
+	cache    *cache
+	batch    *finetune.Client
+	clock    Clock
+	log      *slog.Logger
+}
+
+// New builds the method. classes is the label set (nil: every AI4Privacy
+// class).
+func New(ctx context.Context, name string, classes []string, o Options, d Deps) (*Method, error) {
+	o.defaults()
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	if len(classes) == 0 {
+		classes = labels.All()
+	}
+	if d.HTTPClient == nil {
+		d.HTTPClient = &http.Client{}
+	}
+	if d.Clock == nil {
+		d.Clock = RealClock{}
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if name == "" {
+		name = Type
+	}
+	m := &Method{name: name, opts: o, builders: map[string]*prompt.Builder{}, known: map[string]bool{},
+		clock: d.Clock, log: d.Logger}
+	for _, c := range classes {
+		m.known[c] = true
+	}
+	var pool []record.Record
+	if o.Prompt == "few_shot" {
+		err := read.Read(ctx, []string{o.FewShotPool}, read.Options{}, func(r record.Record) error {
+			pool = append(pool, r)
+			return nil
+		}, nil)
+		if err != nil {
+			return nil, fmt.Errorf("llm: few-shot pool: %w", err)
+		}
+	}
+	langs := []string{o.Language}
+	if o.Language == "auto" {
+		langs = []string{"en", "fr"}
+	}
+	for _, lang := range langs {
+		b, err := prompt.New(prompt.Options{Language: lang, Classes: classes, Shots: o.FewShotK,
+			Pool: examples(pool, lang, o.FewShotK), Seed: o.FewShotSeed, Dir: o.PromptDir})
+		if err != nil {
+			return nil, fmt.Errorf("llm: %w", err)
+		}
+		m.builders[lang] = b
+	}
+	m.client = &client{url: o.BaseURL + "/v1/chat/completions", apiKey: o.APIKey, http: d.HTTPClient,
+		clock: d.Clock, timeout: o.Timeout, retries: o.MaxRetries, base: o.BackoffBase, max: o.BackoffMax}
+	if o.RequestsPerSecond > 0 {
+		m.client.rps = rate.NewLimiter(rate.Limit(o.RequestsPerSecond), o.Burst)
+	}
+	if o.TokensPerMinute > 0 {
+		m.client.tpm = rate.NewLimiter(rate.Limit(o.TokensPerMinute/60), max(1, int(o.TokensPerMinute)))
+	}
+	if o.CacheDir != "" {
+		m.cache = &cache{dir: o.CacheDir}
+	}
+	if o.Batch {
+		m.batch = finetune.NewClient(o.BaseURL, o.APIKey, d.HTTPClient)
+	}
+	return m, nil
+}
+
+// examples picks the pool rows in lang when there are at least k of them,
+// else the whole pool.
+func examples(pool []record.Record, lang string, k int) []prompt.Example {
+	var same, all []prompt.Example
+	for _, r := range pool {
+		ex := prompt.Example{Text: r.Text, Spans: r.Gold}
+		all = append(all, ex)
+		if r.Language == lang {
+			same = append(same, ex)
+		}
+	}
+	if len(same) >= k {
+		return same
+	}
+	return all
+}
+
+// Register adds the "llm" method type to reg. The job's label set, when
+// given, is the list of classes in the prompt.
+func Register(reg *detect.Registry) {
+	reg.Register(Type, func(ctx context.Context, spec detect.Spec) (detect.Method, error) {
+		var o Options
+		if err := detect.DecodeOptions(spec.Options, &o); err != nil {
+			return nil, err
+		}
+		return New(ctx, spec.Name, spec.Labels, o, Deps{})
+	})
+}
+
+// Name is the method's name in the job.
+func (m *Method) Name() string { return m.name }
+
+// Close releases nothing; it exists for the Method interface.
+func (m *Method) Close() error { return nil }
+
+// Limits reports the configured client-side limits (requests/s, burst,
+// tokens/min), 0 when off.
+func (m *Method) Limits() (rps float64, burst int, tpm float64) {
+	if m.client.rps != nil {
+		rps, burst = float64(m.client.rps.Limit()), m.client.rps.Burst()
+	}
+	if m.client.tpm != nil {
+		tpm = float64(m.client.tpm.Limit()) * 60
+	}
+	return rps, burst, tpm
+}
+
+// request is one document's prepared request.
+type request struct {
+	text   string
+	body   []byte // with model: the synchronous request and the cache key input
+	key    string
+	tokens int // estimated tokens charged to the token limiter
+	msgs   []prompt.Message
+}
+
+func (m *Method) builder(lang string) *prompt.Builder {
+	if b, ok := m.builders[lang]; ok {
+		return b
+	}
+	if b, ok := m.builders["en"]; ok && m.opts.Language == "auto" {
+		return b
+	}
+	return m.builders[m.opts.Language]
+}
+
+func (m *Method) chatBody(msgs []prompt.Message, withModel bool) chatBody {
+	b := chatBody{Messages: msgs, Temperature: m.opts.Temperature, MaxTokens: m.opts.MaxTokens}
+	if withModel {
+		b.Model = m.opts.Model
+	}
+	if *m.opts.JSONMode {
+		b.ResponseFormat = &responseFormat{Type: "json_object"}
+	}
+	if m.opts.Seed != nil {
+		if m.opts.Provider == ProviderMistral {
+			b.RandomSeed = m.opts.Seed
+		} else {
+			b.Seed = m.opts.Seed
+		}
+	}
+	return b
+}
+
+func (m *Method) prepare(r record.Record) (request, error) {
+	msgs, err := m.builder(r.Language).Messages(r.Text)
+	if err != nil {
+		return request{}, fmt.Errorf("llm %s: %w", m.name, err)
+	}
+	body, err := json.Marshal(m.chatBody(msgs, true))
+	if err != nil {
+		return request{}, fmt.Errorf("llm %s: encode request: %w", m.name, err)
+	}
+	tokens := m.opts.MaxTokens
+	for _, msg := range msgs {
+		tokens += approxTokens(msg.Content) + 4
+	}
+	return request{text: r.Text, body: body, key: cacheKey(m.opts.BaseURL, body), tokens: tokens, msgs: msgs}, nil
+}
+
+// Detect asks the model about every document of batch.
+func (m *Method) Detect(ctx context.Context, batch []record.Record) ([]detect.Prediction, error) {
+	preds := make([]detect.Prediction, len(batch))
+	reqs := make([]request, len(batch))
+	var pending []int
+	for i, r := range batch {
+		q, err := m.prepare(r)
+		if err != nil {
+			return nil, err
+		}
+		reqs[i] = q
+		if data, ok := m.cache.get(q.key); ok {
+			m.fill(&preds[i], q.text, data, true, false)
+			continue
+		}
+		pending = append(pending, i)
+	}
+	if len(pending) == 0 {
+		return preds, nil
+	}
+	if m.opts.Batch {
+		if err := m.detectBatch(ctx, reqs, pending, preds); err != nil {
+			return nil, err
+		}
+		return preds, nil
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(m.opts.Concurrency)
+	for _, i := range pending {
+		g.Go(func() error {
+			data, attempts, failure, err := m.client.send(gctx, reqs[i].body, reqs[i].tokens)
+			preds[i].Usage.Requests = attempts
+			if err != nil {
+				return fmt.Errorf("llm %s: %w", m.name, err)
+			}
+			if failure != "" {
+				m.log.Debug("llm document failed", "method", m.name, "attempts", attempts, "failure", failure)
+				preds[i].Failure = failure
+				return nil
+			}
+			if err := m.cache.put(reqs[i].key, data); err != nil {
+				return fmt.Errorf("llm %s: %w", m.name, err)
+			}
+			m.fill(&preds[i], reqs[i].text, data, false, false)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return preds, nil
+}
+
+// fill turns a response body into the prediction's spans, usage and
+// diagnostics. cached answers cost nothing in this run.
+func (m *Method) fill(p *detect.Prediction, text string, data []byte, cached, batch bool) {
+	resp, content, err := decodeResponse(data)
+	if err != nil {
+		p.Failure = "unusable response: " + err.Error()
+		return
+	}
+	if !cached {
+		p.Usage.PromptTokens += resp.Usage.PromptTokens
+		p.Usage.CompletionTokens += resp.Usage.CompletionTokens
+		p.Usage.CostUSD += m.opts.Prices.cost(resp.Usage.PromptTokens, resp.Usage.CompletionTokens, batch)
+	}
+	diag := map[string]int{}
+	if resp.Choices[0].FinishReason == "length" {
+		diag[DiagAnswerTruncated]++
+	}
+	ans, err := prompt.ParseAnswer(content)
+	if err != nil {
+		diag[DiagMalformedJSON]++
+	} else {
+		spans, d := prompt.Locate(text, ans, func(l string) bool { return m.known[l] })
+		p.Spans = spans
+		for k, v := range d {
+			if v > 0 {
+				diag[k] += v
+			}
+		}
+	}
+	if len(diag) > 0 {
+		p.Diagnostics = diag
+	}
+}
+
+// approxTokens estimates a text's tokens as ceil(code points / 4), as
+// dataset.ApproxTokens does.
+func approxTokens(s string) int { return (utf8.RuneCountInString(s) + 3) / 4 }
