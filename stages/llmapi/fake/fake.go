@@ -499,7 +499,6 @@ func (s *Server) handleFTCreate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, obj)
 }
 
-
 func (s *Server) handleFTGet(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
