@@ -1,0 +1,227 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"text/tabwriter"
+
+	"github.com/piimask/piimask/stages/read"
+	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/stages/score"
+	"github.com/piimask/piimask/stages/write"
+)
+
+// ScoreOptions configure Score: predictions made elsewhere against a gold
+// dataset.
+type ScoreOptions struct {
+	// Gold are the gold dataset files, directories or globs.
+	Gold []string
+	// Pred is a JSONL or Parquet predictions file (id, spans with code-point
+	// start/end/label).
+	Pred string
+	// Schema, Format and TextField say how to read the gold files (read.Options).
+	Schema, Format, TextField string
+	// Out is the directory for metrics.json, doc_counts.jsonl and
+	// score_summary.json; "" writes nothing.
+	Out string
+	// Name is the model name in metrics.json (default: the predictions file's
+	// base name).
+	Name string
+	// Beta is the F-beta reported (default 2).
+	Beta float64
+	// Bootstrap is the number of bootstrap resamples for intervals (0 = off).
+	Bootstrap int
+	// Seed seeds the bootstrap.
+	Seed int64
+}
+
+// ScoreSummary is what Score joined: score_summary.json.
+type ScoreSummary struct {
+	Gold         []string `json:"gold"`
+	Predictions  string   `json:"predictions"`
+	GoldDocs     int64    `json:"gold_documents"`
+	RowsRejected int64    `json:"gold_rows_rejected"`
+	PredRows     int64    `json:"prediction_rows"`
+	// Missing counts gold documents without a prediction row, scored as an
+	// empty prediction.
+	Missing int64 `json:"missing_predictions"`
+	// Unknown counts prediction rows whose id is in no gold document; they
+	// are not scored. UnknownIDs lists the first few, sorted.
+	Unknown    int64    `json:"unknown_ids"`
+	UnknownIDs []string `json:"unknown_id_examples,omitempty"`
+	// Failures counts prediction rows that carry a failure.
+	Failures int64 `json:"prediction_failures"`
+}
+
+// maxUnknownShown bounds the unknown ids listed in the summary.
+const maxUnknownShown = 10
+
+// Score joins predictions to gold documents by id, scores every document
+// with every schema and returns the report and the join figures. Gold
+// documents without predictions count as empty predictions; predictions
+// for unknown ids are counted and reported, not scored. A prediction id
+// given twice is an error.
+func Score(ctx context.Context, opts ScoreOptions, env *Env) (*score.Report, *ScoreSummary, error) {
+	env.defaults()
+	if len(opts.Gold) == 0 || opts.Pred == "" {
+		return nil, nil, errors.New("score: give the gold data and the predictions")
+	}
+	ropts := read.Options{Format: opts.Format, Schema: opts.Schema, TextField: opts.TextField}
+	if err := ropts.Validate(); err != nil {
+		return nil, nil, err
+	}
+	sum := &ScoreSummary{Gold: opts.Gold, Predictions: opts.Pred}
+	type predEntry struct {
+		spans []record.Span
+		row   int64
+		used  bool
+	}
+	preds := map[string]*predEntry{}
+	err := read.ReadPredictions(ctx, opts.Pred, func(p read.PredictionRow) error {
+		sum.PredRows++
+		if prev, dup := preds[p.ID]; dup {
+			return fmt.Errorf("%s: field id: id %q given again (first at row %d)", p.Origin, p.ID, prev.row)
+		}
+		if p.Failure != "" {
+			sum.Failures++
+		}
+		preds[p.ID] = &predEntry{spans: p.Spans, row: p.Origin.Row}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("score: read predictions: %w", err)
+	}
+	paths, err := read.Expand(opts.Gold)
+	if err != nil {
+		return nil, nil, err
+	}
+	counts := score.NewCounts()
+	var docs []score.DocCounts
+	var docFile *write.AtomicFile
+	var docW *score.DocCountsWriter
+	if opts.Out != "" {
+		if docFile, err = write.CreateAtomic(filepath.Join(opts.Out, "doc_counts.jsonl")); err != nil {
+			return nil, nil, err
+		}
+		defer docFile.Abort()
+		docW = score.NewDocCountsWriter(docFile)
+	}
+	err = read.Read(ctx, paths, ropts, func(rec record.Record) error {
+		sum.GoldDocs++
+		var spans []record.Span
+		if e, ok := preds[rec.ID]; ok {
+			spans = e.spans
+			e.used = true
+		} else {
+			sum.Missing++
+		}
+		dc := score.ScoreDocument(rec.Gold, spans, rec.Language)
+		dc.ID = rec.ID
+		counts.AddDoc(&dc)
+		if opts.Bootstrap > 0 {
+			docs = append(docs, score.DocCounts{Totals: dc.Totals})
+		}
+		if docW != nil {
+			return docW.Write(&dc)
+		}
+		return nil
+	}, func(record.Reject) error {
+		sum.RowsRejected++
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("score: read gold: %w", err)
+	}
+	var unknown []string
+	for id, e := range preds {
+		if !e.used {
+			unknown = append(unknown, id)
+		}
+	}
+	slices.Sort(unknown)
+	sum.Unknown = int64(len(unknown))
+	sum.UnknownIDs = unknown[:min(len(unknown), maxUnknownShown)]
+
+	name := opts.Name
+	if name == "" {
+		name = filepath.Base(opts.Pred)
+	}
+	rep := counts.Metrics(opts.Beta)
+	rep.ExperimentName = "score"
+	rep.ModelName = name
+	if opts.Bootstrap > 0 {
+		ci, err := score.Bootstrap(ctx, docs, score.BootstrapOptions{Iterations: opts.Bootstrap, Seed: uint64(opts.Seed), Beta: rep.Beta})
+		if err != nil {
+			return nil, nil, err
+		}
+		ci.Method = name
+		rep.ConfidenceIntervals = &ci
+	}
+	if opts.Out != "" {
+		if err := docFile.Commit(); err != nil {
+			return nil, nil, err
+		}
+		if err := rep.WriteJSON(filepath.Join(opts.Out, "metrics.json")); err != nil {
+			return nil, nil, err
+		}
+		data, err := json.MarshalIndent(sum, "", "  ")
+		if err != nil {
+			return nil, nil, fmt.Errorf("score: encode summary: %w", err)
+		}
+		if err := write.WriteFileAtomic(filepath.Join(opts.Out, "score_summary.json"), append(data, '\n')); err != nil {
+			return nil, nil, err
+		}
+	}
+	return &rep, sum, nil
+}
+
+// RunScore scores predictions against gold data and prints the join
+// figures, the strict tables and every schema's counts to env.Stdout.
+func RunScore(ctx context.Context, opts ScoreOptions, env *Env) error {
+	env.defaults()
+	rep, sum, err := Score(ctx, opts, env)
+	if err != nil {
+		return err
+	}
+	w := env.Stdout
+	fmt.Fprintf(w, "%d gold documents (%d rows rejected), %d prediction rows\n", sum.GoldDocs, sum.RowsRejected, sum.PredRows)
+	if sum.Missing > 0 {
+		fmt.Fprintf(w, "%d gold documents have no prediction: scored as empty predictions\n", sum.Missing)
+	}
+	if sum.Unknown > 0 {
+		fmt.Fprintf(w, "%d predictions have an id in no gold document (not scored), e.g. %v\n", sum.Unknown, sum.UnknownIDs)
+	}
+	fmt.Fprintln(w)
+	if err := score.FormatTable(w, score.NamedReport{Name: rep.ModelName, Report: *rep}); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	if err := FormatSchemas(w, rep); err != nil {
+		return err
+	}
+	if opts.Out != "" {
+		fmt.Fprintf(w, "\nwrote %s (metrics.json, doc_counts.jsonl, score_summary.json)\n", opts.Out)
+	}
+	return nil
+}
+
+// FormatSchemas prints one row per SemEval-2013 schema: COR, INC, PAR,
+// MIS, SPU, precision, recall, F1 and F2.
+func FormatSchemas(w io.Writer, rep *score.Report) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "schema\tCOR\tINC\tPAR\tMIS\tSPU\tprecision\trecall\tF1\tF2")
+	for _, sc := range score.Schemas() {
+		m := rep.Schemas[sc.String()]
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%.4f\t%.4f\t%.4f\t%.4f\n", sc, m.COR, m.INC, m.PAR, m.MIS, m.SPU, m.Precision, m.Recall, m.F1, m.F2)
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write schema table: %w", err)
+	}
+	return nil
+}
+
