@@ -117,6 +117,10 @@ func TestInterpolate(t *testing.T) {
 		{"x: ${EMPTY:-d}", "x: d", nil},
 		{"x: $${A}", "x: ${A}", nil},
 		{"x: ${B}\ny: ${C}", "x: \ny: ", []string{"B", "C"}},
+		{"x: ${A} # use ${NOPE} here", "x: 1 # use ${NOPE} here", nil},
+		{"# ${NOPE}", "# ${NOPE}", nil},
+		{"x: \"a # ${A}\"", "x: \"a # 1\"", nil},
+		{"x: 'it''s ${A}' # ${NOPE}", "x: 'it''s 1' # ${NOPE}", nil},
 	}
 	for _, tc := range cases {
 		got, missing := interpolate(tc.in, env)

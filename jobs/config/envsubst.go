@@ -25,7 +25,8 @@ func interpolate(data string, env LookupEnv) (string, []MissingVar) {
 	var missing []MissingVar
 	lines := strings.SplitAfter(data, "\n")
 	for i, line := range lines {
-		lines[i] = envPattern.ReplaceAllStringFunc(line, func(m string) string {
+		body, comment := splitComment(line)
+		lines[i] = envPattern.ReplaceAllStringFunc(body, func(m string) string {
 			if m == "$${" {
 				return "${"
 			}
@@ -38,8 +39,31 @@ func interpolate(data string, env LookupEnv) (string, []MissingVar) {
 			}
 			missing = append(missing, MissingVar{Name: sub[1], Line: i + 1})
 			return ""
-		})
+		}) + comment
 	}
 	sort.SliceStable(missing, func(a, b int) bool { return missing[a].Line < missing[b].Line })
 	return strings.Join(lines, ""), missing
+}
+
+// splitComment cuts a YAML line before its comment: a '#' at the start of the
+// line or after white space, outside single- and double-quoted strings.
+// Comments are never interpolated.
+func splitComment(line string) (body, comment string) {
+	var quote byte
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && quote == '"' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t'):
+			return line[:i], line[i:]
+		}
+	}
+	return line, ""
 }
