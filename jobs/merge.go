@@ -34,6 +34,7 @@ type shardMethod struct {
 	dir     string
 	metrics string
 	docs    string // "" when the shard has no doc_counts.jsonl
+	preds   string
 }
 
 // Merge sums the counts of every method found in the result directories and
@@ -70,15 +71,15 @@ func Merge(ctx context.Context, opts MergeOptions, env *Env) error {
 		if err != nil {
 			return err
 		}
-		for _, name := range names {
-			if _, seen := files[name]; !seen {
-				order = append(order, name)
+		for _, md := range names {
+			if _, seen := files[md.name]; !seen {
+				order = append(order, md.name)
 			}
-			sm := shardMethod{dir: dir, metrics: filepath.Join(dir, name, "metrics.json")}
-			if p := filepath.Join(dir, name, "doc_counts.jsonl"); fileExists(p) {
+			sm := shardMethod{dir: dir, metrics: filepath.Join(md.path, "metrics.json"), preds: filepath.Join(md.path, "predictions.jsonl")}
+			if p := filepath.Join(md.path, "doc_counts.jsonl"); fileExists(p) {
 				sm.docs = p
 			}
-			files[name] = append(files[name], sm)
+			files[md.name] = append(files[md.name], sm)
 		}
 		if s != nil {
 			for _, m := range s.Methods {
@@ -210,11 +211,11 @@ func mergeMethod(ctx context.Context, experiment, method string, shards []shardM
 	if err := rep.WriteJSON(filepath.Join(dir, "metrics.json")); err != nil {
 		return score.Report{}, err
 	}
-	var dirs []string
+	var preds []string
 	for _, sm := range shards {
-		dirs = append(dirs, sm.dir)
+		preds = append(preds, sm.preds)
 	}
-	if err := concatFiles(filepath.Join(dir, "predictions.jsonl"), dirs, filepath.Join(method, "predictions.jsonl")); err != nil {
+	if err := concatFiles(filepath.Join(dir, "predictions.jsonl"), preds, ""); err != nil {
 		return score.Report{}, err
 	}
 	return rep, nil
@@ -262,8 +263,9 @@ func concatDocCounts(path string, shards []shardMethod) ([]score.DocCounts, erro
 	return all, out.Commit()
 }
 
-// concatFiles concatenates dir/rel of every dir into path when all of them
-// have it; otherwise it writes nothing.
+// concatFiles concatenates dir/rel of every dir (rel may be "" when the
+// dirs are files) into path when all of them exist; otherwise it writes
+// nothing.
 func concatFiles(path string, dirs []string, rel string) error {
 	for _, d := range dirs {
 		if !fileExists(filepath.Join(d, rel)) {
@@ -342,17 +344,38 @@ func readSummary(dir string) (*Summary, error) {
 	return &s, nil
 }
 
+// methodDir is one method's directory in a result directory.
+type methodDir struct{ name, path string }
+
 // methodDirs lists the methods of a result directory: those of its summary
-// that ran, or every sub-directory holding a metrics.json.
-func methodDirs(dir string, s *Summary) ([]string, error) {
-	var out []string
+// that ran, or every sub-directory holding a metrics.json, or — for the
+// output of piimask score — the directory itself when it holds a
+// metrics.json (the method is its model_name).
+func methodDirs(dir string, s *Summary) ([]methodDir, error) {
+	var out []methodDir
 	if s != nil {
 		for _, m := range s.Methods {
 			if m.Skipped == "" {
-				out = append(out, m.Name)
+				out = append(out, methodDir{m.Name, filepath.Join(dir, m.Name)})
 			}
 		}
 		return out, nil
+	}
+	if p := filepath.Join(dir, "metrics.json"); fileExists(p) {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("merge: %w", err)
+		}
+		var head struct {
+			Model string `json:"model_name"`
+		}
+		if err := json.Unmarshal(data, &head); err != nil {
+			return nil, fmt.Errorf("merge: %s: invalid metrics JSON: %w", p, err)
+		}
+		if head.Model == "" {
+			return nil, fmt.Errorf("merge: %s: field model_name is empty", p)
+		}
+		return []methodDir{{head.Model, dir}}, nil
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -360,7 +383,7 @@ func methodDirs(dir string, s *Summary) ([]string, error) {
 	}
 	for _, e := range entries {
 		if e.IsDir() && fileExists(filepath.Join(dir, e.Name(), "metrics.json")) {
-			out = append(out, e.Name())
+			out = append(out, methodDir{e.Name(), filepath.Join(dir, e.Name())})
 		}
 	}
 	return out, nil

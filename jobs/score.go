@@ -224,4 +224,3 @@ func FormatSchemas(w io.Writer, rep *score.Report) error {
 	}
 	return nil
 }
-
