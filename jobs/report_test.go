@@ -273,3 +273,36 @@ func TestReportRendersInChromium(t *testing.T) {
 	}
 	t.Logf("screenshot: %s", shot)
 }
+
+func TestWriteEvaluateReport(t *testing.T) {
+	var out bytes.Buffer
+	env := testEnv(&out)
+	env.defaults()
+	dir := t.TempDir()
+	l := twoMethodConfig(t, env, dir, 60)
+	ctx := context.Background()
+	if err := runEvaluate(ctx, l, env); err != nil {
+		t.Fatal(err)
+	}
+	c := newReportCollector(&config.Report{Examples: 2})
+	if err := writeEvaluateReport(ctx, l.Job, env, nil, c); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{ReportHTML, ReportMarkdown} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	off := t.TempDir()
+	job := *l.Job
+	job.Output.Dir = off
+	if err := writeEvaluateReport(ctx, &job, env, &config.Report{Disabled: true}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(off, ReportHTML)); err == nil {
+		t.Error("disabled report was written")
+	}
+	if newReportCollector(&config.Report{Disabled: true}) != nil || newReportCollector(&config.Report{Examples: -1}) != nil {
+		t.Error("collector made although the report or its examples are off")
+	}
+}
