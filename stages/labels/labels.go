@@ -2,7 +2,7 @@
 // names) that piimask speaks by default.
 package labels
 
-// Classes is the AI4Privacy 200k class list, grouped as in its documentation.
+// classes is the AI4Privacy 200k class list, grouped as in its documentation.
 var classes = []string{
 	// Names and people
 	"PREFIX", "FIRSTNAME", "MIDDLENAME", "LASTNAME", "USERNAME", "ACCOUNTNAME", "GENDER", "SEX",
