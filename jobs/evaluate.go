@@ -187,6 +187,7 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 		workers = 2
 	}
 	bar := newProgress(env, "evaluate")
+	collector := newReportCollector(job.Report)
 	r := pipeline.New(ctx)
 	src := pipeline.Source(r, "read", in.produce)
 	batches := pipeline.Batch(r, "batch", src, batchSize)
@@ -220,6 +221,7 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 				if err := mr.record(rec, p, bootstrapOn(job)); err != nil {
 					return err
 				}
+				collector.Add(mr.name, rec, p.Spans)
 			}
 		}
 		bar.Add(len(it.recs))
@@ -283,7 +285,10 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 			fmt.Fprintf(env.Stdout, "\nmethod %s skipped: %s\n", s.Name, s.Skipped)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "\nwrote %s (metrics.json, predictions, doc_counts.jsonl per method; rejects.jsonl; summary.json)\n", dir)
+	if err := writeEvaluateReport(ctx, job, env, job.Report, collector); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "\nwrote %s (metrics.json, predictions, doc_counts.jsonl per method; rejects.jsonl; summary.json; report.html, report.md)\n", dir)
 	return nil
 }
 

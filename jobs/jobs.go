@@ -87,6 +87,9 @@ func kinds() map[string]Runner {
 		"evaluate": runEvaluate,
 		"prepare":  runPrepare,
 		"train":    runTrain,
+		"report": func(ctx context.Context, l *config.Loaded, env *Env) error {
+			return runReportSection(ctx, l, env, l.Job.Report)
+		},
 	}
 }
 

@@ -46,6 +46,8 @@ Start with:  piimask run configs/quickstart.yaml`,
 		newGenerateCmd(g),
 		newTokenizeCmd(g),
 		newTrainTokenizerCmd(g),
+		newScoreCmd(g),
+		newMergeCmd(g),
 		newVersionCmd(),
 	)
 	return root

@@ -41,6 +41,9 @@ type Job struct {
 	MaxRejectRatio float64 `yaml:"max_reject_ratio"`
 	// Prepare holds the prepare job's settings.
 	Prepare *Prepare `yaml:"prepare"`
+	// Report configures the HTML/Markdown report (kind: report, and the
+	// report written at the end of evaluate).
+	Report *Report `yaml:"report"`
 	// Train holds the train job's settings.
 	Train *Train `yaml:"train"`
 }
