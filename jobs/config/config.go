@@ -44,8 +44,16 @@ type Job struct {
 	// Report configures the HTML/Markdown report (kind: report, and the
 	// report written at the end of evaluate).
 	Report *Report `yaml:"report"`
+	// Finetune holds the finetune job's settings.
+	Finetune *FinetuneJob `yaml:"finetune"`
 	// Train holds the train job's settings.
 	Train *Train `yaml:"train"`
+	// Metrics says where the run's Prometheus metrics go (see metrics.go).
+	Metrics *Metrics `yaml:"metrics"`
+	// Shard splits the input among several runs (see metrics.go).
+	Shard *Shard `yaml:"shard"`
+	// Bench holds the bench job's settings (see bench.go).
+	Bench *Bench `yaml:"bench"`
 }
 
 // Input is the job's data source: files, or synthetic data generated in-process.
@@ -277,6 +285,8 @@ func (l *Loaded) semantic(rules Rules, missing []MissingVar, env LookupEnv) Prob
 	if j.Concurrency.Workers < 0 || j.Concurrency.BatchSize < 0 {
 		ps = append(ps, l.Problem("concurrency", "workers and batch_size must not be negative"))
 	}
+	ps = append(ps, l.checkMetrics()...)
+	ps = append(ps, l.checkBench()...)
 	names := map[string]bool{}
 	excused := map[string]bool{}
 	for i, m := range j.Methods {
