@@ -13,6 +13,7 @@ import (
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/models"
 	"github.com/piimask/piimask/stages/detect"
+	"github.com/piimask/piimask/stages/detect/llm"
 	"github.com/piimask/piimask/stages/detect/onnx"
 	"github.com/piimask/piimask/stages/detect/rules"
 	"github.com/piimask/piimask/stages/tokenize"
@@ -59,6 +60,7 @@ func NewRegistry(lookup config.LookupEnv) *detect.Registry {
 	}
 	reg := detect.NewRegistry()
 	rules.Register(reg)
+	llm.Register(reg)
 	onnx.Register(reg, loadTokenizer, func(ref string) (string, error) {
 		if !models.IsBuiltin(ref) {
 			return ref, nil
@@ -87,6 +89,7 @@ func kinds() map[string]Runner {
 		"evaluate": runEvaluate,
 		"prepare":  runPrepare,
 		"train":    runTrain,
+		"finetune": runFinetune,
 		"report": func(ctx context.Context, l *config.Loaded, env *Env) error {
 			return runReportSection(ctx, l, env, l.Job.Report)
 		},
@@ -118,4 +121,8 @@ func Run(ctx context.Context, l *config.Loaded, env *Env) error {
 		return fmt.Errorf("%s: unknown job kind %q", l.File, l.Job.Kind)
 	}
 	return run(ctx, l, env)
+}
+
+func runFinetune(ctx context.Context, l *config.Loaded, env *Env) error {
+	return finetuneJob(ctx, l, l.Job.Finetune, env, finetuneDeps{})
 }
