@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -105,6 +106,17 @@ func fakeOf(f *gofakeit.Faker, label, value string) string {
 		return iban(f, value)
 	case "VEHICLEVIN":
 		return vin(f, value)
+	case "TIME":
+		if m := timeRE.FindStringSubmatch(value); m != nil {
+			h := f.IntN(24)
+			if len(m[1]) == 2 || h < 10 && m[1][0] == '0' {
+				return fmt.Sprintf("%02d:%02d", h, f.IntN(60)) + m[2]
+			}
+			if strings.ContainsAny(m[2], "APap") {
+				h = 1 + f.IntN(12)
+			}
+			return fmt.Sprintf("%d:%02d", h, f.IntN(60)) + m[2]
+		}
 	case "DATE", "DOB":
 		if d, ok := shiftDate(f, value); ok {
 			return d
@@ -222,6 +234,9 @@ func vin(f *gofakeit.Faker, value string) string {
 	b[8] = cd
 	return string(b)
 }
+
+// timeRE matches an hour and minutes; the rest (seconds, am/pm) keeps its shape.
+var timeRE = regexp.MustCompile(`^(\d{1,2}):\d{2}(.*)$`)
 
 // dateLayouts are the date layouts shiftDate recognises (English and
 // numeric French/ISO ones).

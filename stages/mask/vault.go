@@ -47,8 +47,10 @@ type VaultSpan struct {
 // VaultEntry is one masked document's replacements.
 type VaultEntry struct {
 	// Doc identifies the document: its id, or its output path (and page).
-	Doc   string      `json:"doc"`
-	Spans []VaultSpan `json:"spans"`
+	Doc string `json:"doc"`
+	// Column is the masked-text column of a JSONL row ("" for text files).
+	Column string      `json:"col,omitempty"`
+	Spans  []VaultSpan `json:"spans"`
 }
 
 // EntryOf builds a vault entry from a document's replacements.
@@ -213,4 +215,80 @@ func Unmask(masked string, e VaultEntry) (string, error) {
 	}
 	b.WriteString(masked[prev:])
 	return b.String(), nil
+}
+
+// VaultIndex is a whole vault in memory, keyed by document (for unmask).
+type VaultIndex struct {
+	entries map[string]VaultEntry
+	paths   map[string]bool // document keys without their "#row" suffix
+}
+
+// ReadVaultIndex reads every entry of a vault under v's key.
+func (v *Vault) ReadVaultIndex(r io.Reader) (*VaultIndex, error) {
+	vr, err := v.OpenVault(r)
+	if err != nil {
+		return nil, err
+	}
+	idx := &VaultIndex{entries: map[string]VaultEntry{}, paths: map[string]bool{}}
+	for {
+		e, err := vr.Next()
+		if err == io.EOF {
+			return idx, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		idx.entries[e.Doc] = e
+		p := e.Doc
+		if i := strings.LastIndex(p, "#"); i >= 0 {
+			p = p[:i]
+		}
+		idx.paths[p] = true
+	}
+}
+
+// Document returns the vault path (relative to the masked output root) that
+// file is: the longest one that file ends with at a path boundary.
+func (x *VaultIndex) Document(file string) (string, bool) {
+	file = "/" + strings.TrimPrefix(strings.ReplaceAll(file, "\\", "/"), "./")
+	best := ""
+	for p := range x.paths {
+		if strings.HasSuffix(file, "/"+p) && len(p) > len(best) {
+			best = p
+		}
+	}
+	return best, best != ""
+}
+
+// Entry returns the entry of a document key.
+func (x *VaultIndex) Entry(doc string) (VaultEntry, bool) {
+	e, ok := x.entries[doc]
+	return e, ok
+}
+
+// UnmaskRow restores the masked column of one JSON row written by the mask
+// job (object keys sorted, numbers kept exact).
+func UnmaskRow(line []byte, e VaultEntry) ([]byte, error) {
+	dec := json.NewDecoder(strings.NewReader(string(line)))
+	dec.UseNumber()
+	var row map[string]any
+	if err := dec.Decode(&row); err != nil {
+		return nil, fmt.Errorf("document %s: %w", e.Doc, err)
+	}
+	text, ok := row[e.Column].(string)
+	if !ok {
+		return nil, fmt.Errorf("document %s: no text column %q", e.Doc, e.Column)
+	}
+	orig, err := Unmask(text, e)
+	if err != nil {
+		return nil, err
+	}
+	row[e.Column] = orig
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(row); err != nil {
+		return nil, err
+	}
+	return []byte(strings.TrimSuffix(b.String(), "\n")), nil
 }

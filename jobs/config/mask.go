@@ -1,0 +1,85 @@
+package config
+
+import "fmt"
+
+// Mask configures the mask job (kind: mask). Keys are never set here: the
+// keyed operators read PIIMASK_HASH_KEY, PIIMASK_PSEUDONYM_KEY,
+// PIIMASK_ENCRYPT_KEY and the vault PIIMASK_VAULT_KEY from the environment.
+type Mask struct {
+	// Ensemble combines several methods: union (default), majority or priority
+	// (methods in the order listed).
+	Ensemble string `yaml:"ensemble"`
+	// Operator is the default operator.
+	Operator MaskOperator `yaml:"operator"`
+	// Operators overrides the operator per class.
+	Operators map[string]MaskOperator `yaml:"operators"`
+	// Include, when set, masks only these classes; Exclude never masks these.
+	Include []string `yaml:"include"`
+	Exclude []string `yaml:"exclude"`
+	// MinScore is a per-class minimum score ("*" for every other class).
+	MinScore map[string]float64 `yaml:"min_score"`
+	// Allow lists values never masked; Deny terms always masked.
+	Allow []string   `yaml:"allow"`
+	Deny  []MaskDeny `yaml:"deny"`
+	// OutputColumn names the masked-text column of JSONL/Parquet output
+	// (default: the text column itself, replaced).
+	OutputColumn string `yaml:"output_column"`
+	// DropColumns are input columns left out of the output. AI4Privacy
+	// columns that hold PII values (privacy_mask, token lists, unmasked
+	// text) are always dropped.
+	DropColumns []string `yaml:"drop_columns"`
+	// Vault writes vault.bin, the encrypted replacement → original map
+	// (needs PIIMASK_VAULT_KEY).
+	Vault bool `yaml:"vault"`
+	// AuditOriginals writes original values into the audit (off by default).
+	AuditOriginals bool `yaml:"audit_originals"`
+	// PartDocs is the number of documents per checkpointed part (default 2000).
+	PartDocs int `yaml:"part_docs"`
+	// OCR reads PDF pages without a text layer: none (default), tesseract or
+	// mistral (needs MISTRAL_API_KEY).
+	OCR string `yaml:"ocr"`
+	// OCRLanguages are Tesseract languages (default eng+fra).
+	OCRLanguages string `yaml:"ocr_languages"`
+	// MistralURL overrides the Mistral API base URL.
+	MistralURL string `yaml:"mistral_url"`
+}
+
+// MaskOperator is one operator setting.
+type MaskOperator struct {
+	// Type is placeholder (default), redact, mask, hash, pseudonym, encrypt or keep.
+	Type     string `yaml:"type"`
+	Char     string `yaml:"char"`
+	KeepLast int    `yaml:"keep_last"`
+	Length   int    `yaml:"length"`
+}
+
+// MaskDeny is a deny-list term and its class (default CUSTOM).
+type MaskDeny struct {
+	Term  string `yaml:"term" required:"true"`
+	Label string `yaml:"label"`
+}
+
+// Check reports problems of the mask section with file:line.
+func (m *Mask) Check(l *Loaded) Problems {
+	var ps Problems
+	if !oneOf(m.Ensemble, "", "union", "majority", "priority") {
+		ps = append(ps, l.Problem("mask.ensemble", "unknown ensemble %q (union, majority, priority)", m.Ensemble))
+	}
+	if !oneOf(m.OCR, "", "none", "tesseract", "mistral") {
+		ps = append(ps, l.Problem("mask.ocr", "unknown OCR engine %q (none, tesseract, mistral)", m.OCR))
+	}
+	if m.PartDocs < 0 {
+		ps = append(ps, l.Problem("mask.part_docs", "must not be negative"))
+	}
+	ops := []string{"placeholder", "redact", "mask", "hash", "pseudonym", "encrypt", "keep"}
+	check := func(path string, o MaskOperator) {
+		if !oneOf(o.Type, append(ops, "")...) {
+			ps = append(ps, l.Problem(path+".type", "unknown operator %q (%v)", o.Type, ops))
+		}
+	}
+	check("mask.operator", m.Operator)
+	for class, o := range m.Operators {
+		check(fmt.Sprintf("mask.operators.%s", class), o)
+	}
+	return ps
+}

@@ -1,0 +1,630 @@
+package jobs
+
+// The mask job: read documents (JSONL, Parquet, text/Markdown, PDF, or
+// generated), detect PII with one or more methods, replace it with the
+// configured operators, and write masked data that mirrors the input, an
+// audit, a summary and (optionally) an encrypted vault.
+//
+// Output layout under output.dir:
+//
+//	masked/<input path relative to its root>   masked JSONL (Parquet input → JSONL) or text
+//	masked/<pdf path without .pdf>/page-0001.md one file per PDF page
+//	masked/generated.jsonl                      for input.generate
+//	audit.jsonl     one line per document: replaced spans, offsets, method, operator
+//	summary.json    counts per class and operator
+//	vault.bin       AES-GCM vault (mask.vault: true)
+//	rejects.jsonl   unusable input rows
+//
+// Restart: documents are numbered in input order and cut into parts of
+// mask.part_docs documents. A part's JSONL rows, audit lines and vault
+// records are written to .work/part-NNNNNN.* (temporary name, then rename)
+// and the part is then recorded in .work/checkpoint.json; text and page
+// outputs are written atomically one file each. A rerun of the same command
+// skips the documents of recorded parts. At the end every final file is
+// assembled from the parts under a temporary name and renamed, and .work is
+// removed. Masking is deterministic, so the result is byte-identical to an
+// uninterrupted run (vault.bin excepted: its nonces are random).
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"github.com/piimask/piimask/jobs/config"
+	"github.com/piimask/piimask/pipeline"
+	"github.com/piimask/piimask/stages/checkpoint"
+	"github.com/piimask/piimask/stages/mask"
+	"github.com/piimask/piimask/stages/pdf"
+	"github.com/piimask/piimask/stages/read"
+	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/stages/write"
+)
+
+// piiColumns are AI4Privacy columns that hold PII values; a mask job never
+// copies them to its output.
+var piiColumns = []string{"privacy_mask", "mbert_text_tokens", "mbert_tokens", "tokenised_text", "unmasked_text", "source_text", "span_labels", "mbert_bio_labels", "mbert_token_classes", "bio_labels"}
+
+// maskSection returns the job's mask section (nil when absent). It is read
+// by reflection so that this file builds whether or not config.Job has
+// gained its Mask field yet.
+func maskSection(job *config.Job) (*config.Mask, error) {
+	f := reflect.ValueOf(job).Elem().FieldByName("Mask")
+	if !f.IsValid() {
+		return nil, errors.New("config.Job has no Mask field: add `Mask *Mask `yaml:\"mask\"“ to jobs/config")
+	}
+	m, _ := f.Interface().(*config.Mask)
+	return m, nil
+}
+
+// maskInput is one input file.
+type maskInput struct {
+	path   string
+	rel    string // path relative to its root, for the mirrored output
+	format string // jsonl, parquet, text, pdf
+}
+
+// maskItem is one document moving through the mask pipeline.
+type maskItem struct {
+	rec    record.Record
+	idx    int64 // document number in the whole run, from 0
+	target int   // index into the run's outputs (tabular) or -1
+	out    string
+	page   int
+	preds  []mask.MethodSpans
+	res    mask.Result
+}
+
+// maskRun is the state of one mask job run.
+type maskRun struct {
+	job      *config.Job
+	cfg      *config.Mask
+	env      *Env
+	dir      string
+	masker   *mask.Masker
+	vault    *mask.Vault
+	store    *checkpoint.Store
+	targets  []string // relative output paths of tabular outputs
+	textCol  string
+	outCol   string
+	drop     map[string]bool
+	partDocs int64
+	summary  *mask.Summary
+	rejects  *write.JSONLWriter[record.Reject]
+	ocr      pdf.OCR
+
+	// sink state
+	part    int
+	inPart  int64
+	rows    map[int]*bytes.Buffer
+	audit   bytes.Buffer
+	vaultB  bytes.Buffer
+	rowNums map[int]int64
+}
+
+// partState is what the checkpoint carries besides the parts.
+type partState struct {
+	Summary *mask.Summary `json:"summary"`
+	RowNums map[int]int64 `json:"row_nums"`
+}
+
+func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
+	job := l.Job
+	started := time.Now()
+	cfg, err := maskSection(job)
+	if err != nil {
+		return err
+	}
+	if cfg == nil {
+		cfg = &config.Mask{}
+	}
+	if ps := cfg.Check(l); len(ps) > 0 {
+		return ps
+	}
+	m := &maskRun{job: job, cfg: cfg, env: env, dir: job.Output.Dir, summary: mask.NewSummary(), rows: map[int]*bytes.Buffer{}, rowNums: map[int]int64{}}
+	if m.masker, err = newMasker(cfg, env); err != nil {
+		return fmt.Errorf("%s: mask: %w", l.File, err)
+	}
+	if cfg.Vault {
+		key, _ := env.LookupEnv(mask.EnvVaultKey)
+		if m.vault, err = mask.NewVault([]byte(key)); err != nil {
+			return fmt.Errorf("%s: mask.vault: %w", l.File, err)
+		}
+	}
+	if m.ocr, err = newOCR(cfg, env); err != nil {
+		return fmt.Errorf("%s: mask.ocr: %w", l.File, err)
+	}
+	m.textCol = job.Input.TextField
+	if m.textCol == "" {
+		m.textCol = "text"
+	}
+	m.outCol = cfg.OutputColumn
+	m.drop = map[string]bool{}
+	for _, c := range append(append([]string{}, piiColumns...), cfg.DropColumns...) {
+		m.drop[c] = true
+	}
+	m.partDocs = int64(cfg.PartDocs)
+	if m.partDocs <= 0 {
+		m.partDocs = 2000
+	}
+	_, methods, _, err := buildMethods(ctx, l, env)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, x := range methods {
+			x.Close()
+		}
+	}()
+	if len(methods) == 0 {
+		return fmt.Errorf("%s: no method to run (all skipped or none configured)", l.File)
+	}
+	inputs, err := expandMaskInputs(job.Input.Paths)
+	if err != nil {
+		return err
+	}
+	for _, in := range inputs {
+		if in.format == read.FormatJSONL || in.format == read.FormatParquet {
+			rel := in.rel
+			if in.format == read.FormatParquet {
+				rel = strings.TrimSuffix(rel, filepath.Ext(rel)) + ".jsonl"
+			}
+			m.targets = append(m.targets, rel)
+		}
+	}
+	if job.Input.Generate != nil {
+		m.targets = []string{"generated.jsonl"}
+	}
+	fp, err := m.fingerprint(l.File, inputs)
+	if err != nil {
+		return err
+	}
+	if m.store, err = checkpoint.Open(filepath.Join(m.dir, ".work"), fp); err != nil {
+		return err
+	}
+	st := m.store.State()
+	done := st.Docs()
+	m.part = len(st.Parts)
+	if len(st.Extra) > 0 {
+		ps := partState{Summary: m.summary, RowNums: m.rowNums}
+		if err := json.Unmarshal(st.Extra, &ps); err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+		m.summary, m.rowNums = ps.Summary, ps.RowNums
+	}
+	if done > 0 {
+		env.Logger.Info("resuming mask job", "job", job.Name, "documents_done", done, "parts_done", len(st.Parts))
+	}
+	if m.rejects, err = write.NewJSONL[record.Reject](filepath.Join(m.dir, "rejects.jsonl")); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			m.rejects.Abort()
+		}
+	}()
+
+	workers := job.Concurrency.Workers
+	if workers <= 0 {
+		workers = 2
+	}
+	batchSize := job.Concurrency.BatchSize
+	if batchSize <= 0 {
+		batchSize = 32
+	}
+	bar := newProgress(env, "mask")
+	defer bar.Finish()
+	r := pipeline.New(ctx)
+	src := pipeline.Source(r, "read", func(ctx context.Context, emit func(*maskItem) error) error {
+		return m.produce(ctx, inputs, done, emit)
+	})
+	batches := pipeline.Batch(r, "batch", src, batchSize)
+	for i, meth := range methods {
+		i, meth := i, meth
+		batches = pipeline.Map(r, "detect/"+meth.Name(), batches, workers, func(ctx context.Context, items []*maskItem) ([]*maskItem, error) {
+			recs := make([]record.Record, len(items))
+			for j, it := range items {
+				recs[j] = it.rec
+				if i == 0 {
+					it.preds = make([]mask.MethodSpans, len(methods))
+				}
+			}
+			preds, err := meth.Detect(ctx, recs)
+			if err != nil {
+				return nil, err
+			}
+			if len(preds) != len(items) {
+				return nil, fmt.Errorf("method %s: %d predictions for %d documents", meth.Name(), len(preds), len(items))
+			}
+			for j, it := range items {
+				it.preds[i] = mask.MethodSpans{Method: meth.Name(), Spans: preds[j].Spans}
+			}
+			return items, nil
+		})
+	}
+	masked := pipeline.Map(r, "mask", batches, workers, func(ctx context.Context, items []*maskItem) ([]*maskItem, error) {
+		for _, it := range items {
+			res, err := m.masker.Mask(it.rec.Text, it.preds)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", it.rec.Origin, err)
+			}
+			it.res = res
+		}
+		return items, nil
+	})
+	pipeline.Sink(r, "write", masked, func(ctx context.Context, items []*maskItem) error {
+		for _, it := range items {
+			if err := m.consume(it); err != nil {
+				return err
+			}
+		}
+		bar.Add(len(items))
+		return nil
+	})
+	if err := r.Wait(); err != nil {
+		return err
+	}
+	if err := m.flushPart(); err != nil {
+		return err
+	}
+	if err := m.assemble(); err != nil {
+		return err
+	}
+	if err := m.rejects.Commit(); err != nil {
+		return err
+	}
+	sum := struct {
+		Experiment string        `json:"experiment_name"`
+		Kind       string        `json:"kind"`
+		StartedAt  time.Time     `json:"started_at"`
+		Seconds    float64       `json:"seconds"`
+		Resumed    int64         `json:"resumed_documents"`
+		Rejected   int64         `json:"rows_rejected"`
+		Counts     *mask.Summary `json:"masking"`
+	}{job.Name, job.Kind, started, time.Since(started).Seconds(), done, m.rejects.Count(), m.summary}
+	data, _ := json.MarshalIndent(sum, "", "  ")
+	if err := write.WriteFileAtomic(filepath.Join(m.dir, "summary.json"), append(data, '\n')); err != nil {
+		return err
+	}
+	if err := m.store.Remove(); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s: masked %d documents, %d spans → %s\n", job.Name, m.summary.Documents, m.summary.Masked, m.dir)
+	return nil
+}
+
+// newMasker builds the masker from the config and the key variables.
+func newMasker(c *config.Mask, env *Env) (*mask.Masker, error) {
+	conv := func(o config.MaskOperator) mask.OperatorSpec {
+		return mask.OperatorSpec{Type: o.Type, Char: o.Char, KeepLast: o.KeepLast, Length: o.Length}
+	}
+	key := func(name string) []byte { v, _ := env.LookupEnv(name); return []byte(v) }
+	mc := mask.Config{Default: conv(c.Operator), PerClass: map[string]mask.OperatorSpec{}, Ensemble: c.Ensemble,
+		Keys:      mask.Keys{Hash: key(mask.EnvHashKey), Pseudonym: key(mask.EnvPseudonymKey), Encrypt: key(mask.EnvEncryptKey)},
+		Selection: mask.Selection{Include: c.Include, Exclude: c.Exclude, MinScore: c.MinScore, Allow: c.Allow}}
+	for class, o := range c.Operators {
+		mc.PerClass[class] = conv(o)
+	}
+	for _, d := range c.Deny {
+		mc.Selection.Deny = append(mc.Selection.Deny, mask.DenyTerm{Term: d.Term, Label: d.Label})
+	}
+	return mask.New(mc)
+}
+
+func newOCR(c *config.Mask, env *Env) (pdf.OCR, error) {
+	switch c.OCR {
+	case "", pdf.OCRNone:
+		return nil, nil
+	case pdf.OCRTesseract:
+		return pdf.Tesseract{Languages: c.OCRLanguages}, nil
+	case pdf.OCRMistral:
+		k, _ := env.LookupEnv(pdf.EnvMistralKey)
+		if k == "" {
+			return nil, fmt.Errorf("set %s for the Mistral OCR API", pdf.EnvMistralKey)
+		}
+		return &pdf.Mistral{BaseURL: c.MistralURL, APIKey: k}, nil
+	}
+	return nil, fmt.Errorf("unknown OCR engine %q", c.OCR)
+}
+
+var maskExts = map[string]string{".jsonl": read.FormatJSONL, ".json": read.FormatJSONL, ".ndjson": read.FormatJSONL,
+	".parquet": read.FormatParquet, ".pq": read.FormatParquet, ".txt": read.FormatText, ".md": read.FormatText,
+	".markdown": read.FormatText, ".pdf": "pdf"}
+
+// expandMaskInputs lists the input files, sorted, each with its path relative
+// to the root it was found under (a directory pattern, the fixed prefix of a
+// glob, or the file's own directory).
+func expandMaskInputs(patterns []string) ([]maskInput, error) {
+	seen := map[string]bool{}
+	var out []maskInput
+	add := func(p, root string) {
+		p = filepath.Clean(p)
+		f, ok := maskExts[strings.ToLower(filepath.Ext(p))]
+		if !ok || seen[p] {
+			return
+		}
+		seen[p] = true
+		rel, err := filepath.Rel(root, p)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			rel = filepath.Base(p)
+		}
+		out = append(out, maskInput{path: p, rel: rel, format: f})
+	}
+	for _, pat := range patterns {
+		n := len(out)
+		st, err := os.Stat(pat)
+		switch {
+		case err == nil && st.IsDir():
+			err = filepath.WalkDir(pat, func(p string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				if p != pat && strings.HasPrefix(d.Name(), ".") {
+					if d.IsDir() {
+						return filepath.SkipDir
+					}
+					return nil
+				}
+				if !d.IsDir() {
+					add(p, pat)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, fmt.Errorf("input %q: %w", pat, err)
+			}
+		case err == nil:
+			add(pat, filepath.Dir(pat))
+		default:
+			base, _ := doublestar.SplitPattern(filepath.ToSlash(pat))
+			matches, gerr := doublestar.FilepathGlob(pat)
+			if gerr != nil {
+				return nil, fmt.Errorf("input %q: %w", pat, gerr)
+			}
+			for _, mt := range matches {
+				if s, e := os.Stat(mt); e == nil && !s.IsDir() {
+					add(mt, filepath.FromSlash(base))
+				}
+			}
+		}
+		if len(out) == n {
+			return nil, fmt.Errorf("input %q matches no file piimask can mask", pat)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out, nil
+}
+
+// fingerprint identifies the job: config bytes, inputs (size, mtime) and a
+// hash of the keys, so a checkpoint is never resumed under other settings.
+func (m *maskRun) fingerprint(file string, inputs []maskInput) (string, error) {
+	h := sha256.New()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	h.Write(data)
+	for _, in := range inputs {
+		st, err := os.Stat(in.path)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "\x00%s\x00%d\x00%d", in.path, st.Size(), st.ModTime().UnixNano())
+	}
+	for _, k := range []string{mask.EnvHashKey, mask.EnvPseudonymKey, mask.EnvEncryptKey} {
+		v, _ := m.env.LookupEnv(k)
+		kh := sha256.Sum256([]byte("piimask-fingerprint\x00" + v))
+		h.Write(kh[:])
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// produce emits every document in order, skipping the first done ones.
+func (m *maskRun) produce(ctx context.Context, inputs []maskInput, done int64, emit func(*maskItem) error) error {
+	var idx int64
+	send := func(it *maskItem) error {
+		it.idx = idx
+		idx++
+		if it.idx < done {
+			return nil
+		}
+		return emit(it)
+	}
+	reject := func(r record.Reject) error { return m.rejects.Write(r) }
+	if g := m.job.Input.Generate; g != nil {
+		return generateRecords(ctx, g, func(r record.Record) error {
+			return send(&maskItem{rec: r, target: 0})
+		})
+	}
+	opts := read.Options{Schema: m.job.Input.Schema, TextField: m.job.Input.TextField, KeepColumns: true}
+	target := 0
+	for _, in := range inputs {
+		switch in.format {
+		case read.FormatJSONL, read.FormatParquet:
+			o := opts
+			o.Format = in.format
+			t := target
+			target++
+			err := read.Read(ctx, []string{in.path}, o, func(r record.Record) error {
+				return send(&maskItem{rec: r, target: t})
+			}, reject)
+			if err != nil {
+				return err
+			}
+		case read.FormatText:
+			err := read.Read(ctx, []string{in.path}, read.Options{Format: read.FormatText}, func(r record.Record) error {
+				return send(&maskItem{rec: r, target: -1, out: in.rel})
+			}, reject)
+			if err != nil {
+				return err
+			}
+		case "pdf":
+			n, err := pdf.PageCount(ctx, in.path)
+			if err != nil {
+				return err
+			}
+			if idx+int64(n) <= done { // every page already done: do not extract again
+				idx += int64(n)
+				continue
+			}
+			pages, err := pdf.Extract(ctx, in.path, pdf.Options{OCR: m.ocr})
+			if err != nil {
+				return err
+			}
+			base := strings.TrimSuffix(in.rel, filepath.Ext(in.rel))
+			for _, p := range pages {
+				rec := record.Record{ID: fmt.Sprintf("%s#page=%d", in.path, p.Number), Text: p.Text, Origin: record.Origin{File: in.path, Row: int64(p.Number)}}
+				out := filepath.Join(base, fmt.Sprintf("page-%04d.md", p.Number))
+				if err := send(&maskItem{rec: rec, target: -1, out: out, page: p.Number}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// auditLine is one line of audit.jsonl.
+type auditLine struct {
+	Doc    string             `json:"doc"`
+	File   string             `json:"file,omitempty"`
+	Row    int64              `json:"row,omitempty"`
+	Page   int                `json:"page,omitempty"`
+	Output string             `json:"output"`
+	Spans  []mask.Replacement `json:"spans"`
+}
+
+// consume writes one masked document into the current part (sink: ordered,
+// one at a time).
+func (m *maskRun) consume(it *maskItem) error {
+	if p := int(it.idx / m.partDocs); p != m.part {
+		if err := m.flushPart(); err != nil {
+			return err
+		}
+		m.part = p
+	}
+	m.inPart++
+	m.summary.Count(it.res.Replacements)
+	outRel, col := it.out, ""
+	if it.target >= 0 {
+		m.rowNums[it.target]++
+		outRel = fmt.Sprintf("%s#%d", m.targets[it.target], m.rowNums[it.target])
+		col = m.outCol
+		if col == "" {
+			col = m.textCol
+		}
+		row := map[string]any{}
+		for k, v := range it.rec.Extra {
+			if !m.drop[k] {
+				row[k] = v
+			}
+		}
+		if it.rec.Extra == nil {
+			row["id"] = it.rec.ID
+			if it.rec.Language != "" {
+				row["language"] = it.rec.Language
+			}
+		}
+		row[col] = it.res.Text
+		b := m.rows[it.target]
+		if b == nil {
+			b = &bytes.Buffer{}
+			m.rows[it.target] = b
+		}
+		enc := json.NewEncoder(b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(row); err != nil {
+			return fmt.Errorf("%s: encode masked row: %w", it.rec.Origin, err)
+		}
+	} else {
+		if err := write.WriteFileAtomic(filepath.Join(m.dir, "masked", it.out), []byte(it.res.Text)); err != nil {
+			return err
+		}
+	}
+	al := auditLine{Doc: it.rec.ID, File: it.rec.Origin.File, Row: it.rec.Origin.Row, Page: it.page, Output: outRel, Spans: make([]mask.Replacement, len(it.res.Replacements))}
+	if it.page > 0 {
+		al.Row = 0
+	}
+	for i, r := range it.res.Replacements {
+		if !m.cfg.AuditOriginals {
+			r.Original = ""
+		}
+		al.Spans[i] = r
+	}
+	enc := json.NewEncoder(&m.audit)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(al); err != nil {
+		return fmt.Errorf("%s: encode audit: %w", it.rec.Origin, err)
+	}
+	if m.vault != nil && len(it.res.Replacements) > 0 {
+		e := mask.EntryOf(filepath.ToSlash(outRel), it.res.Replacements)
+		e.Column = col
+		rec, err := m.vault.Record(e)
+		if err != nil {
+			return err
+		}
+		m.vaultB.Write(rec)
+	}
+	return nil
+}
+
+// flushPart writes the current part's files and records it in the checkpoint.
+func (m *maskRun) flushPart() error {
+	if m.inPart == 0 {
+		return nil
+	}
+	for t, b := range m.rows {
+		if err := write.WriteFileAtomic(m.store.PartPath(m.part, fmt.Sprintf("rows-%d.jsonl", t)), b.Bytes()); err != nil {
+			return err
+		}
+		b.Reset()
+	}
+	if err := write.WriteFileAtomic(m.store.PartPath(m.part, "audit.jsonl"), m.audit.Bytes()); err != nil {
+		return err
+	}
+	m.audit.Reset()
+	if m.vault != nil {
+		if err := write.WriteFileAtomic(m.store.PartPath(m.part, "vault"), m.vaultB.Bytes()); err != nil {
+			return err
+		}
+		m.vaultB.Reset()
+	}
+	if err := m.store.Commit(checkpoint.Part{Index: m.part, Docs: m.inPart}, partState{Summary: m.summary, RowNums: m.rowNums}); err != nil {
+		return err
+	}
+	m.inPart = 0
+	return nil
+}
+
+// assemble builds the final files from the committed parts.
+func (m *maskRun) assemble() error {
+	for t, rel := range m.targets {
+		if err := m.store.Assemble(filepath.Join(m.dir, "masked", rel), fmt.Sprintf("rows-%d.jsonl", t), nil); err != nil {
+			return err
+		}
+	}
+	if err := m.store.Assemble(filepath.Join(m.dir, "audit.jsonl"), "audit.jsonl", nil); err != nil {
+		return err
+	}
+	if m.vault == nil {
+		return nil
+	}
+	// Records are sealed independently, so parts written before a restart
+	// open under the fresh header's key check like the others.
+	head, err := m.vault.Header()
+	if err != nil {
+		return err
+	}
+	return m.store.Assemble(filepath.Join(m.dir, "vault.bin"), "vault", head)
+}
