@@ -136,6 +136,7 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	if err != nil {
 		return err
 	}
+	in.metrics = env.Metrics
 	runs := make([]*methodRun, len(methods))
 	abortAll := func() {
 		in.rejects.Abort()
@@ -188,7 +189,7 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	}
 	bar := newProgress(env, "evaluate")
 	collector := newReportCollector(job.Report)
-	r := pipeline.New(ctx)
+	r := pipeline.New(detect.WithEvents(ctx, env.Metrics), pipeline.WithObserver(env.Metrics))
 	src := pipeline.Source(r, "read", in.produce)
 	batches := pipeline.Batch(r, "batch", src, batchSize)
 	items := pipeline.Map(r, "start", batches, 1, func(ctx context.Context, recs []record.Record) (*evalItem, error) {
@@ -208,7 +209,9 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 			}
 			for k := range preds {
 				preds[k].Spans = in.labels.apply(preds[k].Spans)
+				env.Metrics.Prediction(mr.name, &preds[k])
 			}
+			env.Metrics.Read("detect/"+mr.name, len(preds))
 			it.preds[i] = preds
 			mr.detectNanos.Add(int64(took))
 			return it, nil
@@ -224,6 +227,7 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 				collector.Add(mr.name, rec, p.Spans)
 			}
 		}
+		env.Metrics.Written("score+write", len(it.recs))
 		bar.Add(len(it.recs))
 		return nil
 	})

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/piimask/piimask/jobs/config"
+	"github.com/piimask/piimask/stages/metrics"
 	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/record"
 	"github.com/piimask/piimask/stages/write"
@@ -26,6 +27,8 @@ type input struct {
 	counts  inputCounts
 	rejects *write.JSONLWriter[record.Reject]
 	labels  labelSet
+	// metrics counts rows read and rejected (nil: none).
+	metrics *metrics.Metrics
 }
 
 // openInput prepares the job's input; rejects go to dir/rejects.jsonl.
@@ -53,13 +56,25 @@ func (in *input) produce(ctx context.Context, emit func(record.Record) error) er
 		in.counts.kept.Add(1)
 		return emit(r)
 	})
+	// A sharded run reads only the rows its shard owns (by id, or by origin
+	// for a reject without one); the other shards count the rest.
+	shard := jobShard(j)
 	counted := func(r record.Record) error {
+		if !shard.Owns(shardKey(r.ID, r.Origin)) {
+			return nil
+		}
 		in.counts.read.Add(1)
+		in.metrics.Read(metrics.StageRead, 1)
 		return wrapped(r)
 	}
 	reject := func(r record.Reject) error {
+		if !shard.Owns(shardKey(r.ID, r.Origin)) {
+			return nil
+		}
 		in.counts.read.Add(1)
 		in.counts.rejected.Add(1)
+		in.metrics.Read(metrics.StageRead, 1)
+		in.metrics.Rejected(metrics.StageRead, 1)
 		return in.rejects.Write(r)
 	}
 	var err error
@@ -77,6 +92,14 @@ func (in *input) produce(ctx context.Context, emit func(record.Record) error) er
 		return nil
 	}
 	return err
+}
+
+// shardKey is what assigns a row to a shard: its id, or where it came from.
+func shardKey(id string, o record.Origin) string {
+	if id != "" {
+		return id
+	}
+	return o.String()
 }
 
 // finish commits the rejects file and checks the reject ratio.

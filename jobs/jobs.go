@@ -16,6 +16,7 @@ import (
 	"github.com/piimask/piimask/stages/detect/llm"
 	"github.com/piimask/piimask/stages/detect/onnx"
 	"github.com/piimask/piimask/stages/detect/rules"
+	"github.com/piimask/piimask/stages/metrics"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/tokenize/hf"
 )
@@ -32,6 +33,11 @@ type Env struct {
 	Registry *detect.Registry
 	// Progress enables the progress bar (stderr is a terminal).
 	Progress bool
+	// Version is piimask's version (piimask_build_info).
+	Version string
+	// Metrics is the running job's instrumentation, set by Run for the job's
+	// duration (nil-safe: nil records nothing).
+	Metrics *metrics.Metrics
 }
 
 func (e *Env) defaults() {
@@ -120,7 +126,7 @@ func Run(ctx context.Context, l *config.Loaded, env *Env) error {
 	if !ok {
 		return fmt.Errorf("%s: unknown job kind %q", l.File, l.Job.Kind)
 	}
-	return run(ctx, l, env)
+	return observed(ctx, l, env, run)
 }
 
 func runFinetune(ctx context.Context, l *config.Loaded, env *Env) error {

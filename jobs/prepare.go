@@ -126,6 +126,7 @@ func runPrepare(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	if err != nil {
 		return err
 	}
+	in.metrics = env.Metrics
 	var (
 		ts       *tokenSetup
 		tw       *dataset.TokenWriter
@@ -196,7 +197,7 @@ func runPrepare(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 		workers = 2
 	}
 	bar := newProgress(env, "prepare")
-	r := pipeline.New(ctx)
+	r := pipeline.New(ctx, pipeline.WithObserver(env.Metrics))
 	src := pipeline.Source(r, "read", in.produce)
 	docs := pipeline.Map(r, "tokenize+align", src, workers, func(ctx context.Context, rec record.Record) (*prepared, error) {
 		p := &prepared{rec: rec, split: dataset.Split(rec.ID, pc.Split.Seed, ratios)}
@@ -240,6 +241,7 @@ func runPrepare(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 				return err
 			}
 		}
+		env.Metrics.Written("write", 1)
 		bar.Add(1)
 		return nil
 	})

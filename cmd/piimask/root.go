@@ -80,11 +80,13 @@ func (g *globalFlags) env(cmd *cobra.Command) (*jobs.Env, error) {
 		LookupEnv: os.LookupEnv,
 		Registry:  jobs.NewRegistry(os.LookupEnv),
 		Progress:  tty && !g.noProgress,
+		Version:   version,
 	}, nil
 }
 
 func newRunCmd(g *globalFlags) *cobra.Command {
-	return &cobra.Command{
+	ov := jobs.Overrides{MaxRejectRatio: -1}
+	cmd := &cobra.Command{
 		Use:   "run JOB.yaml",
 		Short: "Run a job config (evaluate, prepare, …)",
 		Long: `Run the job described by a YAML config. The config is validated first; every
@@ -100,9 +102,14 @@ and renamed into place only when complete, so Ctrl-C leaves no partial file.`,
 			if err != nil {
 				return err
 			}
+			if err := ov.Apply(l, env); err != nil {
+				return err
+			}
 			return jobs.Run(cmd.Context(), l, env)
 		},
 	}
+	addRunFlags(cmd, &ov)
+	return cmd
 }
 
 func newValidateCmd(g *globalFlags) *cobra.Command {
