@@ -181,13 +181,13 @@ func TestMaskKillResume(t *testing.T) {
 	dir := t.TempDir()
 	cfg := func(out string) string {
 		return fmt.Sprintf(`kind: mask
-input: {generate: {n: 60000, seed: 5}}
+input: {generate: {n: 30000, seed: 5}}
 methods: [{name: g, type: gold}, {name: r, type: rules}]
 mask:
   ensemble: priority
   operator: {type: placeholder}
   operators: {FIRSTNAME: {type: pseudonym}, EMAIL: {type: hash}, IBAN: {type: encrypt}}
-  part_docs: 1000
+  part_docs: 500
   vault: true
 output: {dir: %s}
 concurrency: {workers: 2, batch_size: 64}
@@ -254,7 +254,7 @@ concurrency: {workers: 2, batch_size: 64}
 	if out, err := u.CombinedOutput(); err != nil {
 		t.Fatalf("unmask: %v\n%s", err, out)
 	}
-	g, _ := generate.New(generate.Config{Seed: 5, N: 60000})
+	g, _ := generate.New(generate.Config{Seed: 5, N: 30000})
 	f, _ := os.Open(restored)
 	defer f.Close()
 	sc := bufio.NewScanner(f)
