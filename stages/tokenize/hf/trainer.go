@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // TrainOption adjusts a trainer.
@@ -130,7 +131,8 @@ func TrainWordPiece(texts []string, vocabSize int, opts ...TrainOption) ([]byte,
 // (normalizer Prepend/Replace "▁", byte_fallback with <0x00>…<0xFF>, BOS
 // <s> added) and returns its tokenizer.json. Ids: <unk>=0, <s>=1, </s>=2,
 // the 256 byte tokens, characters seen at least the minimum frequency, then
-// merges. Deterministic.
+// merges. Pieces never mix letters, digits and other characters (SentencePiece's
+// split_by_unicode_script and split_by_number). Deterministic.
 func TrainByteFallbackBPE(texts []string, vocabSize int, opts ...TrainOption) ([]byte, error) {
 	cfg := newTrainConfig(opts)
 	base := len(BPESpecials) + 256
@@ -143,12 +145,22 @@ func TrainByteFallbackBPE(texts []string, vocabSize int, opts ...TrainOption) ([
 			continue
 		}
 		s := "▁" + strings.ReplaceAll(t, " ", "▁")
-		// Words start at each ▁ (merged with next), as SentencePiece does.
-		start := 0
+		// Words start at each ▁ (merged with next), as SentencePiece does,
+		// and are cut where the character class changes (letters, digits,
+		// other), as SentencePiece's split_by_unicode_script and
+		// split_by_number do: no learned piece spans "son," or "42,", so a
+		// token-label boundary can fall wherever an entity ends.
+		start, prev := 0, classNone
 		for i, r := range s {
-			if r == '▁' && i > start {
+			c := charClass(r)
+			if i > start && (r == '▁' || (prev != classNone && c != prev)) {
 				counts[s[start:i]]++
 				start = i
+			}
+			if r == '▁' {
+				prev = classNone
+			} else {
+				prev = c
 			}
 		}
 		counts[s[start:]]++
@@ -220,6 +232,25 @@ func TrainByteFallbackBPE(texts []string, vocabSize int, opts ...TrainOption) ([
 			"vocab": vocab, "merges": merges},
 	}
 	return json.MarshalIndent(doc, "", " ")
+}
+
+// Character classes that a trained BPE piece never mixes (the leading ▁
+// joins any class).
+const (
+	classNone = iota
+	classLetter
+	classDigit
+	classOther
+)
+
+func charClass(r rune) int {
+	switch {
+	case unicode.IsLetter(r) || unicode.IsMark(r):
+		return classLetter
+	case unicode.IsDigit(r):
+		return classDigit
+	}
+	return classOther
 }
 
 func addedJSON(id int, s string, special bool) map[string]any {
