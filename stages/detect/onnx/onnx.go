@@ -37,6 +37,7 @@ import (
 	"slices"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	ort "github.com/yalue/onnxruntime_go"
 
@@ -818,11 +819,31 @@ func (m *Method) aggregate(d *doc) ([]record.Span, error) {
 	if err != nil {
 		return nil, err
 	}
-	spans := make([]record.Span, len(ents))
-	for i, e := range ents {
-		spans[i] = record.Span{Start: e.Start, End: e.End, Label: e.Label, Score: e.Score}
+	spans := make([]record.Span, 0, len(ents))
+	for _, e := range ents {
+		start, end := trimSpace(d.runes, e.Start, e.End)
+		if start >= end {
+			continue
+		}
+		spans = append(spans, record.Span{Start: start, End: end, Label: e.Label, Score: e.Score})
 	}
 	return spans, nil
+}
+
+// trimSpace narrows [start, end) to exclude leading and trailing whitespace.
+// SentencePiece-style (Metaspace, "▁John") and byte-level BPE ("Ġjohn")
+// tokens cover the space before a word in their offsets, exactly as the Rust
+// tokenizers report them, so an entity aggregated from such tokens would start
+// at that space; a PII span never does.
+func trimSpace(text []rune, start, end int) (int, int) {
+	end = min(end, len(text))
+	for start < end && unicode.IsSpace(text[start]) {
+		start++
+	}
+	for end > start && unicode.IsSpace(text[end-1]) {
+		end--
+	}
+	return start, end
 }
 
 // statCounters accumulate time and volume across Detect calls (atomics: the
