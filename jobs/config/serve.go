@@ -1,0 +1,189 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// ServeFile is a `piimask serve` config: the methods to load once and the
+// HTTP server's settings. Methods are written as in a job config.
+type ServeFile struct {
+	// Name names the server in logs (default: the file's base name).
+	Name string `yaml:"name"`
+	// Labels is the label set handed to methods (default: their own).
+	Labels []string `yaml:"labels"`
+	// Methods are the detection methods served, in the UI's order.
+	Methods []Method `yaml:"methods" required:"true"`
+	// Serve holds the server settings.
+	Serve Serve `yaml:"serve"`
+}
+
+// Serve configures the HTTP server. Zero values mean the documented defaults.
+type Serve struct {
+	// Addr is the listen address (default 127.0.0.1:8080).
+	Addr string `yaml:"addr"`
+	// MaxBodyBytes caps a request body, uploads included (default 10 MiB).
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// MaxTextChars caps the text to analyse, in code points (default 100000).
+	MaxTextChars int `yaml:"max_text_chars"`
+	// RequestTimeout bounds one request, queueing included (default 30s).
+	RequestTimeout time.Duration `yaml:"request_timeout"`
+	// ShutdownTimeout bounds the graceful shutdown (default 20s).
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// APIKeyEnv names the environment variable holding the API key; when
+	// set (and the variable is not empty) /v1 and /metrics require it.
+	APIKeyEnv string `yaml:"api_key_env"`
+	// CORSOrigins lists origins allowed to call the API from a browser
+	// (default none: CORS off).
+	CORSOrigins []string `yaml:"cors_origins"`
+	// Limits are the default execution limits of every method.
+	Limits ServeLimits `yaml:"limits"`
+	// MethodLimits override Limits per method name (an I/O-bound llm method
+	// wants more workers and no batching, say).
+	MethodLimits map[string]ServeLimits `yaml:"method_limits"`
+}
+
+// ServeLimits bound how one method runs requests.
+type ServeLimits struct {
+	// Workers is the number of Detect calls in flight at once (default:
+	// the number of CPUs).
+	Workers int `yaml:"workers"`
+	// Queue is the number of requests waiting for a worker before the
+	// server answers 429 (default 256).
+	Queue int `yaml:"queue"`
+	// Batching groups concurrent requests into one Detect call (default true).
+	Batching *bool `yaml:"batching"`
+	// MaxBatch is the largest micro-batch (default 32).
+	MaxBatch int `yaml:"max_batch"`
+	// BatchWait is how long a worker waits for more requests to fill a
+	// batch (default 2ms).
+	BatchWait time.Duration `yaml:"batch_wait"`
+}
+
+// LoadedServe is a parsed and validated serve config.
+type LoadedServe struct {
+	Config *ServeFile
+	File   string
+	// Skipped names methods left out because an env var they require is
+	// unset, with the reason.
+	Skipped map[string]string
+	lines   map[string]int
+}
+
+// Line returns the line of a dotted path such as "methods[1].type" (0 if unknown).
+func (l *LoadedServe) Line(path string) int { return l.lines[path] }
+
+func (l *LoadedServe) problem(path, format string, args ...any) Problem {
+	return Problem{File: l.File, Line: l.lines[path], Path: path, Message: fmt.Sprintf(format, args...)}
+}
+
+// LoadServeFile reads and validates a serve config; every problem is
+// returned at once as Problems, each with file:line.
+func LoadServeFile(path string, env LookupEnv, methodTypes []string) (*LoadedServe, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read serve config: %w", err)
+	}
+	return LoadServe(path, data, env, methodTypes)
+}
+
+// LoadServe validates serve config bytes; file names the source in messages.
+// methodTypes, when not empty, are the method types the caller can build.
+func LoadServe(file string, data []byte, env LookupEnv, methodTypes []string) (*LoadedServe, error) {
+	if env == nil {
+		env = os.LookupEnv
+	}
+	text, missing := interpolate(string(data), env)
+	astFile, err := parser.ParseBytes([]byte(text), 0)
+	if err != nil {
+		return nil, Problems{{File: file, Message: "not valid YAML: " + yaml.FormatError(err, false, true)}}
+	}
+	if len(astFile.Docs) != 1 {
+		return nil, Problems{{File: file, Message: fmt.Sprintf("want exactly one YAML document, found %d", len(astFile.Docs))}}
+	}
+	c := &checker{file: file, lines: map[string]int{}}
+	c.check(astFile.Docs[0], reflect.TypeOf(ServeFile{}), "")
+	if len(c.problems) > 0 {
+		return nil, c.problems
+	}
+	var sf ServeFile
+	if err := yaml.Unmarshal([]byte(text), &sf); err != nil {
+		return nil, Problems{{File: file, Message: yaml.FormatError(err, false, true)}}
+	}
+	if sf.Name == "" {
+		base := file[strings.LastIndex(file, "/")+1:]
+		sf.Name = strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")
+	}
+	l := &LoadedServe{Config: &sf, File: file, lines: c.lines, Skipped: map[string]string{}}
+	if ps := l.semantic(methodTypes, missing, env); len(ps) > 0 {
+		return nil, ps
+	}
+	return l, nil
+}
+
+func (l *LoadedServe) semantic(methodTypes []string, missing []MissingVar, env LookupEnv) Problems {
+	var ps Problems
+	sf := l.Config
+	if len(sf.Methods) == 0 {
+		ps = append(ps, l.problem("methods", "list at least one method"))
+	}
+	names := map[string]bool{}
+	excused := map[string]bool{}
+	for i, m := range sf.Methods {
+		path := fmt.Sprintf("methods[%d]", i)
+		if names[m.Name] {
+			ps = append(ps, l.problem(path+".name", "duplicate method name %q", m.Name))
+		}
+		names[m.Name] = true
+		if len(methodTypes) > 0 && !oneOf(m.Type, methodTypes...) {
+			ps = append(ps, l.problem(path+".type", "unknown method type %q (known: %s)", m.Type, strings.Join(methodTypes, ", ")))
+		}
+		for _, v := range m.RequiresEnv {
+			if val, ok := env(v); !ok || val == "" {
+				l.Skipped[m.Name] = fmt.Sprintf("environment variable %s is not set", v)
+				excused[v] = true
+			}
+		}
+	}
+	s := sf.Serve
+	if s.MaxBodyBytes < 0 {
+		ps = append(ps, l.problem("serve.max_body_bytes", "must not be negative"))
+	}
+	if s.MaxTextChars < 0 {
+		ps = append(ps, l.problem("serve.max_text_chars", "must not be negative"))
+	}
+	if s.RequestTimeout < 0 || s.ShutdownTimeout < 0 {
+		ps = append(ps, l.problem("serve", "timeouts must not be negative"))
+	}
+	ps = append(ps, l.checkLimits("serve.limits", s.Limits)...)
+	for name, lim := range s.MethodLimits {
+		path := "serve.method_limits." + name
+		if !names[name] {
+			ps = append(ps, l.problem(path, "no method named %q", name))
+		}
+		ps = append(ps, l.checkLimits(path, lim)...)
+	}
+	for _, mv := range missing {
+		if !excused[mv.Name] {
+			ps = append(ps, Problem{File: l.File, Line: mv.Line, Message: fmt.Sprintf("environment variable %s is not set (use ${%s:-default} for a default, or list it in the method's requires_env)", mv.Name, mv.Name)})
+		}
+	}
+	return ps
+}
+
+func (l *LoadedServe) checkLimits(path string, lim ServeLimits) Problems {
+	var ps Problems
+	if lim.Workers < 0 || lim.Queue < 0 || lim.MaxBatch < 0 {
+		ps = append(ps, l.problem(path, "workers, queue and max_batch must not be negative"))
+	}
+	if lim.BatchWait < 0 || lim.BatchWait > time.Second {
+		ps = append(ps, l.problem(path+".batch_wait", "must be in [0, 1s], got %s", lim.BatchWait))
+	}
+	return ps
+}

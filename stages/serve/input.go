@@ -1,0 +1,287 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"os/exec"
+	"strings"
+	"unicode/utf8"
+)
+
+// apiError is an error answered as JSON {code, message} with a status.
+type apiError struct {
+	Status  int    `json:"-"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+
+func errorf(status int, code, format string, args ...any) *apiError {
+	return &apiError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// apiRequest is the body of POST /v1/detect and /v1/mask.
+type apiRequest struct {
+	// Text is the document to analyse.
+	Text string `json:"text"`
+	// Methods are method names (default: the first configured one).
+	Methods []string `json:"methods"`
+	// Classes keep only these entity classes (default: all).
+	Classes []string `json:"classes"`
+	// Operator replaces entities in /v1/mask (default placeholder).
+	Operator string `json:"operator"`
+	// source says where the text came from: "json", "text", "file:text", "file:pdf".
+	source string
+}
+
+// PDFExtractor returns the text of a PDF held in memory.
+type PDFExtractor func(ctx context.Context, data []byte) (string, error)
+
+// errBrokenPDF marks a PDF that the extractor could not read.
+var errBrokenPDF = errors.New("not a readable PDF")
+
+// PopplerStdin returns an extractor that pipes the PDF into poppler's
+// `pdftotext - -` and reads the text from its stdout: the upload never
+// touches the disk. It returns nil when pdftotext is not installed.
+func PopplerStdin() PDFExtractor {
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		return nil
+	}
+	return func(ctx context.Context, data []byte) (string, error) {
+		var out, stderr bytes.Buffer
+		cmd := exec.CommandContext(ctx, bin, "-enc", "UTF-8", "-", "-")
+		cmd.Stdin = bytes.NewReader(data)
+		cmd.Stdout, cmd.Stderr = &out, &stderr
+		if err := cmd.Run(); err != nil {
+			if ctx.Err() != nil {
+				return "", ctx.Err()
+			}
+			// pdftotext's stderr describes the file's structure, never its
+			// text; it is still not logged, only summarised.
+			return "", fmt.Errorf("%w: pdftotext: %v", errBrokenPDF, err)
+		}
+		if !utf8.Valid(out.Bytes()) {
+			return "", fmt.Errorf("%w: pdftotext gave invalid UTF-8", errBrokenPDF)
+		}
+		return normalisePDFText(out.String()), nil
+	}
+}
+
+// normalisePDFText drops form feeds and trailing spaces of lines.
+func normalisePDFText(s string) string {
+	s = strings.ReplaceAll(s, "\f", "\n")
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t\r")
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// splitList reads a form or query value that may be repeated and/or
+// comma-separated.
+func splitList(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// readRequest parses a JSON body, a text/plain body (options in the query
+// string) or a multipart form with a `file` part (options as form fields).
+// Uploads are read into memory, bounded by the body limit; nothing is
+// written to disk.
+func (s *Server) readRequest(ctx context.Context, w http.ResponseWriter, r *http.Request) (*apiRequest, *apiError) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return nil, errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", "missing Content-Type: send application/json, text/plain or multipart/form-data")
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return nil, errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", "unreadable Content-Type %q", ct)
+	}
+	var req apiRequest
+	switch mt {
+	case "application/json":
+		dec := json.NewDecoder(r.Body)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil {
+			if ae := bodyError(err); ae != nil {
+				return nil, ae
+			}
+			return nil, errorf(http.StatusBadRequest, "invalid_json", "request body is not the expected JSON object: %v", jsonProblem(err))
+		}
+		if dec.More() {
+			return nil, errorf(http.StatusBadRequest, "invalid_json", "request body holds more than one JSON value")
+		}
+		req.source = "json"
+	case "text/plain":
+		data, err := io.ReadAll(r.Body)
+		if err != nil {
+			if ae := bodyError(err); ae != nil {
+				return nil, ae
+			}
+			return nil, errorf(http.StatusBadRequest, "bad_body", "reading the body failed")
+		}
+		if !utf8.Valid(data) {
+			return nil, errorf(http.StatusBadRequest, "invalid_text", "the body is not UTF-8 text")
+		}
+		q := r.URL.Query()
+		req = apiRequest{Text: string(data), Methods: splitList(q["methods"]), Classes: splitList(q["classes"]), Operator: q.Get("operator"), source: "text"}
+	case "multipart/form-data":
+		if params["boundary"] == "" {
+			return nil, errorf(http.StatusBadRequest, "bad_multipart", "multipart/form-data without a boundary")
+		}
+		ae := s.readMultipart(ctx, r, &req)
+		if ae != nil {
+			return nil, ae
+		}
+	default:
+		return nil, errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type %s is not accepted: send application/json, text/plain or multipart/form-data", mt)
+	}
+	return &req, nil
+}
+
+// bodyError maps a body-too-large read error to 413.
+func bodyError(err error) *apiError {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errorf(http.StatusRequestEntityTooLarge, "body_too_large", "request body exceeds %d bytes", mbe.Limit)
+	}
+	return nil
+}
+
+// jsonProblem describes a JSON decoding error without quoting the input.
+func jsonProblem(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("syntax error at byte %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("field %q: want %s", te.Field, te.Type)
+	case errors.Is(err, io.EOF):
+		return "empty body"
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return strings.TrimPrefix(err.Error(), "json: ")
+	}
+	return "malformed"
+}
+
+// readMultipart reads form fields and one `file` part in memory.
+func (s *Server) readMultipart(ctx context.Context, r *http.Request, req *apiRequest) *apiError {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return errorf(http.StatusBadRequest, "bad_multipart", "unreadable multipart body")
+	}
+	var file []byte
+	var fileType, fileName string
+	fields := map[string][]string{}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if ae := bodyError(err); ae != nil {
+				return ae
+			}
+			return errorf(http.StatusBadRequest, "bad_multipart", "unreadable multipart body")
+		}
+		data, err := io.ReadAll(part)
+		if err != nil {
+			if ae := bodyError(err); ae != nil {
+				return ae
+			}
+			return errorf(http.StatusBadRequest, "bad_multipart", "unreadable multipart part %q", part.FormName())
+		}
+		switch name := part.FormName(); name {
+		case "file":
+			if file != nil {
+				return errorf(http.StatusBadRequest, "bad_multipart", "send one file per request")
+			}
+			file, fileType, fileName = data, part.Header.Get("Content-Type"), part.FileName()
+		case "text", "methods", "classes", "operator":
+			fields[name] = append(fields[name], string(data))
+		default:
+			return errorf(http.StatusBadRequest, "bad_multipart", "unknown form field %q (file, text, methods, classes, operator)", name)
+		}
+	}
+	req.Methods = splitList(fields["methods"])
+	req.Classes = splitList(fields["classes"])
+	if ops := fields["operator"]; len(ops) > 0 {
+		req.Operator = strings.TrimSpace(ops[0])
+	}
+	switch {
+	case file != nil && len(fields["text"]) > 0:
+		return errorf(http.StatusBadRequest, "bad_multipart", "send a file or a text field, not both")
+	case file == nil:
+		req.Text = strings.Join(fields["text"], "\n")
+		req.source = "text"
+		if !utf8.ValidString(req.Text) {
+			return errorf(http.StatusBadRequest, "invalid_text", "the text field is not UTF-8")
+		}
+		return nil
+	}
+	kind := fileKind(fileType, fileName, file)
+	switch kind {
+	case "pdf":
+		if s.opts.PDF == nil {
+			return errorf(http.StatusUnsupportedMediaType, "pdf_unavailable", "PDF uploads need poppler's pdftotext on the server (scripts/setup-pdf.sh)")
+		}
+		text, err := s.opts.PDF(ctx, file)
+		if err != nil {
+			if errors.Is(err, errBrokenPDF) {
+				return errorf(http.StatusUnprocessableEntity, "invalid_pdf", "the uploaded file is not a readable PDF")
+			}
+			return errorf(http.StatusServiceUnavailable, "pdf_failed", "PDF extraction did not finish")
+		}
+		if text == "" {
+			return errorf(http.StatusUnprocessableEntity, "pdf_no_text", "the PDF has no text layer (scanned pages are not read by the server)")
+		}
+		req.Text, req.source = text, "file:pdf"
+	case "text":
+		if !utf8.Valid(file) {
+			return errorf(http.StatusUnsupportedMediaType, "invalid_text", "the uploaded file is neither UTF-8 text nor a PDF")
+		}
+		req.Text, req.source = string(file), "file:text"
+	default:
+		return errorf(http.StatusUnsupportedMediaType, "unsupported_file", "file type %q is not accepted: upload a PDF or a UTF-8 text file", fileType)
+	}
+	return nil
+}
+
+// fileKind says whether an upload is a PDF, text, or something else, from
+// its content first (a PDF starts with %PDF-), then its declared type.
+func fileKind(contentType, name string, data []byte) string {
+	if bytes.HasPrefix(data, []byte("%PDF-")) {
+		return "pdf"
+	}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	lower := strings.ToLower(name)
+	switch {
+	case mt == "application/pdf" || strings.HasSuffix(lower, ".pdf"):
+		return "pdf" // declared PDF without the magic: the extractor rejects it
+	case strings.HasPrefix(mt, "text/"), mt == "" || mt == "application/octet-stream":
+		if strings.HasSuffix(lower, ".txt") || strings.HasSuffix(lower, ".md") || strings.HasSuffix(lower, ".csv") || strings.HasPrefix(mt, "text/") || name == "" {
+			return "text"
+		}
+		if utf8.Valid(data) && !bytes.ContainsRune(data, 0) {
+			return "text"
+		}
+	}
+	return "other"
+}
