@@ -13,6 +13,7 @@ import (
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/models"
 	"github.com/piimask/piimask/stages/detect"
+	"github.com/piimask/piimask/stages/detect/gold"
 	"github.com/piimask/piimask/stages/detect/llm"
 	"github.com/piimask/piimask/stages/detect/onnx"
 	"github.com/piimask/piimask/stages/detect/rules"
@@ -66,6 +67,7 @@ func NewRegistry(lookup config.LookupEnv) *detect.Registry {
 	}
 	reg := detect.NewRegistry()
 	rules.Register(reg)
+	gold.Register(reg)
 	llm.Register(reg)
 	onnx.Register(reg, loadTokenizer, func(ref string) (string, error) {
 		if !models.IsBuiltin(ref) {
@@ -92,10 +94,12 @@ type Runner func(ctx context.Context, l *config.Loaded, env *Env) error
 // kinds maps job kinds to runners.
 func kinds() map[string]Runner {
 	return map[string]Runner{
+		"bench":    runBench,
 		"evaluate": runEvaluate,
 		"prepare":  runPrepare,
 		"train":    runTrain,
 		"finetune": runFinetune,
+		"mask":     runMask,
 		"report": func(ctx context.Context, l *config.Loaded, env *Env) error {
 			return runReportSection(ctx, l, env, l.Job.Report)
 		},

@@ -48,8 +48,10 @@ Start with:  piimask run configs/quickstart.yaml`,
 		newTrainTokenizerCmd(g),
 		newScoreCmd(g),
 		newMergeCmd(g),
+		newUnmaskCmd(g),
 		newVersionCmd(),
 	)
+	root.AddCommand(newBenchCmd(g))
 	return root
 }
 

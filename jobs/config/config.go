@@ -46,6 +46,8 @@ type Job struct {
 	Report *Report `yaml:"report"`
 	// Finetune holds the finetune job's settings.
 	Finetune *FinetuneJob `yaml:"finetune"`
+	// Mask holds the mask job's settings.
+	Mask *Mask `yaml:"mask"`
 	// Train holds the train job's settings.
 	Train *Train `yaml:"train"`
 	// Metrics says where the run's Prometheus metrics go (see metrics.go).
