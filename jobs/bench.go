@@ -1,0 +1,310 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/piimask/piimask/jobs/config"
+	"github.com/piimask/piimask/models"
+	"github.com/piimask/piimask/stages/detect"
+	"github.com/piimask/piimask/stages/metrics"
+	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/stages/tokenize"
+	"github.com/piimask/piimask/stages/write"
+)
+
+// benchSettings are the bench section with defaults filled in.
+func benchSettings(j *config.Job) config.Bench {
+	b := config.Bench{}
+	if j.Bench != nil {
+		b = *j.Bench
+	}
+	if len(b.Lengths) == 0 {
+		b.Lengths = []config.LengthBucket{{Name: "short", Concat: 1}, {Name: "medium", Concat: 4}, {Name: "long", Concat: 16}}
+	}
+	if b.Docs == 0 {
+		b.Docs = 200
+	}
+	if len(b.Workers) == 0 {
+		b.Workers = []int{1, 2, 4, 8}
+	}
+	if b.ConcurrencyDocs == 0 {
+		b.ConcurrencyDocs = 400
+	}
+	if b.ConcurrencyLength == "" {
+		b.ConcurrencyLength = b.Lengths[0].Name
+	}
+	if b.Warmup == 0 {
+		b.Warmup = 20
+	}
+	if b.Tokenizer == "" {
+		b.Tokenizer = "builtin:baseline"
+	}
+	return b
+}
+
+// benchDoc is one timed document and its token count.
+type benchDoc struct {
+	rec    record.Record
+	tokens int
+}
+
+// runBench measures every method's speed by text length (documents one at a
+// time) and its throughput at each worker count, each compared with a
+// baseline measured in the same run, and writes bench.json.
+func runBench(ctx context.Context, l *config.Loaded, env *Env) error {
+	job := l.Job
+	if job.Input.Generate == nil {
+		return fmt.Errorf("%s: a bench job reads generated data: set input.generate", l.File)
+	}
+	b := benchSettings(job)
+	if !slices.ContainsFunc(b.Lengths, func(lb config.LengthBucket) bool { return lb.Name == b.ConcurrencyLength }) {
+		return fmt.Errorf("%s: bench.concurrency_length %q names no bucket", l.File, b.ConcurrencyLength)
+	}
+	started := time.Now()
+	var rows []record.Record
+	if err := generateRecords(ctx, job.Input.Generate, func(r record.Record) error { rows = append(rows, r); return nil }); err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("%s: input.generate made no rows", l.File)
+	}
+	tok, err := benchTokenizer(b.Tokenizer, env)
+	if err != nil {
+		return err
+	}
+	buckets := map[string][]benchDoc{}
+	for _, lb := range b.Lengths {
+		docs := make([]benchDoc, b.Docs)
+		for k := range docs {
+			parts := make([]string, lb.Concat)
+			for j := range parts {
+				parts[j] = rows[(k*lb.Concat+j)%len(rows)].Text
+			}
+			text := strings.Join(parts, "\n\n")
+			enc, err := tok.Encode(text, false)
+			if err != nil {
+				return fmt.Errorf("bench tokenizer: %w", err)
+			}
+			docs[k] = benchDoc{rec: record.Record{ID: fmt.Sprintf("bench-%s-%d", lb.Name, k), Language: rows[k%len(rows)].Language, Text: text}, tokens: len(enc.IDs)}
+		}
+		buckets[lb.Name] = docs
+	}
+	cfgs, methods, skipped, err := buildMethods(ctx, l, env)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, m := range methods {
+			m.Close()
+		}
+	}()
+	if len(methods) == 0 {
+		return fmt.Errorf("%s: no method to run (all skipped or none configured)", l.File)
+	}
+	res := metrics.BenchResult{Name: job.Name, GoVersion: runtime.Version(), CPUs: runtime.NumCPU(), Tokenizer: b.Tokenizer,
+		StartedAt: started.UTC().Format(time.RFC3339), WorkerSets: b.Workers}
+	for _, lb := range b.Lengths {
+		res.Lengths = append(res.Lengths, lb.Name)
+	}
+	for i, m := range methods {
+		bm := metrics.BenchMethod{Name: cfgs[i].Name, Type: cfgs[i].Type}
+		env.Logger.Debug("bench", "method", bm.Name, "step", "warmup")
+		warm := buckets[b.Lengths[0].Name]
+		for k := 0; k < b.Warmup; k++ {
+			if _, err := m.Detect(ctx, []record.Record{warm[k%len(warm)].rec}); err != nil {
+				return fmt.Errorf("method %s: %w", bm.Name, err)
+			}
+		}
+		for _, lb := range b.Lengths {
+			env.Logger.Debug("bench", "method", bm.Name, "step", "length", "bucket", lb.Name)
+			lr, err := benchLength(ctx, m, lb.Name, buckets[lb.Name])
+			if err != nil {
+				return fmt.Errorf("method %s: %w", bm.Name, err)
+			}
+			if len(bm.Lengths) > 0 {
+				base := bm.Lengths[0]
+				lr.LatencyRatio = ratioOf(lr.P50Ms, base.P50Ms)
+				lr.TokensPerSecRatio = ratioOf(lr.TokensPerSec, base.TokensPerSec)
+			} else {
+				lr.LatencyRatio, lr.TokensPerSecRatio = 1, 1
+			}
+			bm.Lengths = append(bm.Lengths, lr)
+		}
+		src := buckets[b.ConcurrencyLength]
+		for _, w := range b.Workers {
+			env.Logger.Debug("bench", "method", bm.Name, "step", "concurrency", "workers", w)
+			wr, err := benchWorkers(ctx, m, src, b.ConcurrencyDocs, w)
+			if err != nil {
+				return fmt.Errorf("method %s: %w", bm.Name, err)
+			}
+			if len(bm.Concurrency) > 0 {
+				wr.Speedup = ratioOf(wr.DocsPerSecond, bm.Concurrency[0].DocsPerSecond)
+			} else {
+				wr.Speedup = 1
+			}
+			bm.Concurrency = append(bm.Concurrency, wr)
+		}
+		res.Methods = append(res.Methods, bm)
+	}
+	res.Seconds = time.Since(started).Seconds()
+	data, _ := json.MarshalIndent(res, "", "  ")
+	if err := os.MkdirAll(job.Output.Dir, 0o755); err != nil {
+		return fmt.Errorf("create output directory: %w", err)
+	}
+	out := filepath.Join(job.Output.Dir, "bench.json")
+	if err := write.WriteFileAtomic(out, append(data, '\n')); err != nil {
+		return err
+	}
+	env.Metrics.Written("bench", len(res.Methods))
+	if err := FormatBench(env.Stdout, &res, b.ConcurrencyLength); err != nil {
+		return err
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(env.Stdout, "\nmethod %s skipped: %s\n", s.Name, s.Skipped)
+	}
+	fmt.Fprintf(env.Stdout, "\nwrote %s\n", out)
+	return nil
+}
+
+func ratioOf(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// benchTokenizer loads the tokenizer that counts tokens for tokens/s.
+func benchTokenizer(ref string, env *Env) (tokenize.Tokenizer, error) {
+	path := ref
+	if models.IsBuiltin(ref) {
+		dir, err := models.Materialize(ref, models.DefaultCacheDir(env.LookupEnv))
+		if err != nil {
+			return nil, fmt.Errorf("bench tokenizer: %w", err)
+		}
+		path = dir
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path = filepath.Join(path, "tokenizer.json")
+	}
+	t, err := loadTokenizer(path)
+	if err != nil {
+		return nil, fmt.Errorf("bench tokenizer: %w", err)
+	}
+	return t, nil
+}
+
+// benchLength times documents one at a time.
+func benchLength(ctx context.Context, m detect.Method, bucket string, docs []benchDoc) (metrics.LengthResult, error) {
+	lat := make([]float64, len(docs))
+	var total time.Duration
+	var chars, tokens int
+	for k, d := range docs {
+		t0 := time.Now()
+		if _, err := m.Detect(ctx, []record.Record{d.rec}); err != nil {
+			return metrics.LengthResult{}, err
+		}
+		took := time.Since(t0)
+		total += took
+		lat[k] = float64(took.Nanoseconds()) / 1e6
+		chars += len([]rune(d.rec.Text))
+		tokens += d.tokens
+	}
+	slices.Sort(lat)
+	n := float64(len(docs))
+	sec := total.Seconds()
+	return metrics.LengthResult{Bucket: bucket, Docs: len(docs), MeanChars: float64(chars) / n, MeanTokens: float64(tokens) / n,
+		P50Ms: percentile(lat, 0.50), P95Ms: percentile(lat, 0.95),
+		DocsPerSecond: ratioOf(n, sec), TokensPerSec: ratioOf(float64(tokens), sec)}, nil
+}
+
+// percentile is the nearest-rank percentile of sorted values.
+func percentile(sorted []float64, q float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(q*float64(len(sorted))+0.999999) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+// benchWorkers processes n documents (cycling docs) with w concurrent
+// callers, one document per call, and measures the wall time.
+func benchWorkers(ctx context.Context, m detect.Method, docs []benchDoc, n, w int) (metrics.WorkerResult, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan record.Record)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	t0 := time.Now()
+	for range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range next {
+				if _, err := m.Detect(ctx, []record.Record{r}); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					cancel()
+				}
+			}
+		}()
+	}
+feed:
+	for k := range n {
+		select {
+		case next <- docs[k%len(docs)].rec:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	sec := time.Since(t0).Seconds()
+	if firstErr != nil {
+		return metrics.WorkerResult{}, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return metrics.WorkerResult{}, err
+	}
+	return metrics.WorkerResult{Workers: w, Docs: n, Seconds: sec, DocsPerSecond: ratioOf(float64(n), sec)}, nil
+}
+
+// FormatBench prints a bench result as two tables per method: speed by text
+// length (ratios against the first bucket) and throughput by worker count
+// (speed-up against the first level).
+func FormatBench(w io.Writer, r *metrics.BenchResult, concurrencyBucket string) error {
+	fmt.Fprintf(w, "%s: %d CPUs, %s, tokens counted with %s\n", r.Name, r.CPUs, r.GoVersion, r.Tokenizer)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nSpeed by text length (one document per call)\n")
+	fmt.Fprintf(tw, "method\tbucket\tdocs\tchars\ttokens\tp50 ms\tp95 ms\tdocs/s\ttokens/s\tp50 ×\ttokens/s ×\n")
+	for _, m := range r.Methods {
+		for _, l := range m.Lengths {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.0f\t%.3f\t%.3f\t%.1f\t%.0f\t%.2f\t%.2f\n", m.Name, l.Bucket, l.Docs, l.MeanChars, l.MeanTokens,
+				l.P50Ms, l.P95Ms, l.DocsPerSecond, l.TokensPerSec, l.LatencyRatio, l.TokensPerSecRatio)
+		}
+	}
+	fmt.Fprintf(tw, "\nSequential vs concurrent (%s documents, one per call)\n", concurrencyBucket)
+	fmt.Fprintf(tw, "method\tworkers\tdocs\tseconds\tdocs/s\tspeed-up\n")
+	for _, m := range r.Methods {
+		for _, c := range m.Concurrency {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%.3f\t%.1f\t%.2f×\n", m.Name, c.Workers, c.Docs, c.Seconds, c.DocsPerSecond, c.Speedup)
+		}
+	}
+	return tw.Flush()
+}
