@@ -27,6 +27,7 @@ type recognizer struct {
 	need   feature        // all of these document features are required
 	words  []string       // when set, one must occur in the lower-cased text
 	scope  scope          // where the regexp runs
+	pre    prefilter      // cheap necessary condition at a start (nil: none)
 	check  checkFunc
 }
 

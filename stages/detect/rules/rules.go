@@ -102,7 +102,7 @@ func New(opts Options) (*Method, error) {
 		if err != nil {
 			return nil, fmt.Errorf("rules: %s pattern: %w", s.class, err)
 		}
-		m.recs = append(m.recs, &recognizer{class: s.class, re: re, anch: anch, first: first, maxLen: maxMatchLen(s.class), group: s.group, need: s.need, words: s.words, check: s.check, scope: s.scope})
+		m.recs = append(m.recs, &recognizer{class: s.class, re: re, anch: anch, first: first, maxLen: maxMatchLen(s.class), group: s.group, need: s.need, words: s.words, check: s.check, scope: s.scope, pre: prefilterFor(s.class, s.pattern)})
 	}
 	for c := range enabled {
 		m.classes = append(m.classes, c)
@@ -261,7 +261,11 @@ func (m *Method) scanStarts(d *doc, r *recognizer, a, b int, cands []candidate) 
 		}
 		// Bound the input: the backtracker's cost grows with it, and no
 		// match is longer than maxLen.
-		loc := r.anch.FindStringIndex(text[pos:min(b, pos+r.maxLen)])
+		win := text[pos:min(b, pos+r.maxLen)]
+		if r.pre != nil && !r.pre(win) {
+			continue
+		}
+		loc := r.anch.FindStringIndex(win)
 		if loc == nil || loc[1] == 0 {
 			continue
 		}

@@ -1,0 +1,89 @@
+package rules
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"testing"
+	"unicode/utf8"
+)
+
+// goldenTexts reads the texts of the golden file.
+func goldenTexts(t *testing.T) []string {
+	t.Helper()
+	f, err := os.Open(goldenPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(nil, 1<<20)
+	var out []string
+	for sc.Scan() {
+		var g goldenDoc
+		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, g.Text)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// denseNoise is random text made almost only of bytes the patterns use.
+func denseNoise(r *rand.Rand) string {
+	const alpha = "0123456789 0123456789 -.:/()+,;@°AaBbCcDdEeFfHhPpMmXxLlTtSsNnRrKkZz"
+	b := make([]byte, 1+r.IntN(60))
+	for i := range b {
+		b[i] = alpha[r.IntN(len(alpha))]
+	}
+	return string(b)
+}
+
+// TestPrefiltersAreNecessary checks that no prefilter rejects a start where
+// the recognizer's anchored pattern matches: on every golden text, every
+// start byte the scanner may try, with the full window and a cut one.
+func TestPrefiltersAreNecessary(t *testing.T) {
+	m := mustNew(t, Options{})
+	texts := goldenTexts(t)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 20000; i++ {
+		texts = append(texts, denseNoise(r))
+	}
+	if testing.Short() {
+		texts = texts[len(texts)-5000:]
+	}
+	rejected := make(map[string]int)
+	for _, text := range texts {
+		for pos := 0; pos < len(text); pos++ {
+			if !utf8.RuneStart(text[pos]) {
+				continue
+			}
+			cut := pos + 1 + r.IntN(len(text)-pos)
+			for _, rec := range m.recs {
+				if rec.pre == nil || !rec.first[text[pos]] {
+					continue
+				}
+				for _, end := range [2]int{len(text), cut} {
+					win := text[pos:min(end, pos+rec.maxLen)]
+					if rec.pre(win) {
+						continue
+					}
+					rejected[rec.class]++
+					if loc := rec.anch.FindStringIndex(win); loc != nil && loc[1] > 0 {
+						t.Fatalf("%s prefilter rejects %q, which the pattern matches (%q)", rec.class, win, win[:loc[1]])
+					}
+				}
+			}
+		}
+	}
+	t.Logf("rejections checked per class: %v", rejected)
+}
