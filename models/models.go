@@ -4,6 +4,16 @@
 //   - baseline: a windowed embedding MLP token classifier (BERT-like ONNX
 //     inputs), trained on CPU by scripts/make-baseline-model.sh from synthetic
 //     AI4Privacy data, with its own WordPiece tokenizer.
+//   - decoder: the same architecture made causal, as a decoder LLM's
+//     token-classification export (inputs input_ids, attention_mask,
+//     position_ids; tokenizer_config.json padding_side left), with its own
+//     Llama-style byte-fallback BPE tokenizer; trained by
+//     scripts/make-decoder-model.sh at the baseline's parameter count.
+//     A decoder sees only the LEFT context: a token's label comes from it
+//     and the tokens before it. The onnx method's window margins are the
+//     remedy for long documents: right_context (each window's last tokens are
+//     context only) for models that look ahead, left_context (windows start
+//     before the part they keep) for strictly causal ones such as this one.
 //
 // A job refers to one as `model: builtin:NAME`; Materialize writes it to a
 // cache directory once and returns that directory.
@@ -21,7 +31,7 @@ import (
 	"strings"
 )
 
-//go:embed baseline/model.onnx baseline/config.json baseline/tokenizer.json
+//go:embed baseline/model.onnx baseline/config.json baseline/tokenizer.json decoder/model.onnx decoder/config.json decoder/tokenizer.json decoder/tokenizer_config.json
 var files embed.FS
 
 // Prefix marks a builtin model reference in a job config.

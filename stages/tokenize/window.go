@@ -82,6 +82,31 @@ func WindowsWithRightContext(n, maxTokens, margin int) ([]Window, error) {
 	return ws, nil
 }
 
+// WindowsWithLeftContext cuts n content tokens into windows of at most
+// maxTokens tokens for causal models (a decoder reading left to right, whose
+// answer about a token depends only on the tokens before it): every window
+// but the first starts margin tokens before its core, and those first margin
+// tokens are context only (their labels come from the previous window, where
+// they sit in its core). A window's core runs to its end; consecutive windows
+// overlap by exactly margin tokens and the cores partition [0, n). A text of
+// n <= maxTokens tokens gives one window [0, n).
+func WindowsWithLeftContext(n, maxTokens, margin int) ([]Window, error) {
+	if err := checkWindowArgs(n, maxTokens, margin, "margin"); err != nil {
+		return nil, err
+	}
+	var ws []Window
+	for core := 0; ; {
+		start := max(core-margin, 0)
+		end := min(start+maxTokens, n)
+		ws = append(ws, Window{Start: start, End: end, CoreStart: core, CoreEnd: end})
+		if end == n {
+			break
+		}
+		core = end
+	}
+	return ws, nil
+}
+
 func checkWindowArgs(n, maxTokens, overlap int, name string) error {
 	switch {
 	case n < 0:

@@ -47,6 +47,22 @@ func TestWindowsWithRightContextHandChecked(t *testing.T) {
 	}
 }
 
+func TestWindowsWithLeftContextHandChecked(t *testing.T) {
+	got, err := WindowsWithLeftContext(10, 4, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Window{{0, 4, 0, 4}, {3, 7, 4, 7}, {6, 10, 7, 10}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	got, _ = WindowsWithLeftContext(9, 5, 2)
+	want = []Window{{0, 5, 0, 5}, {3, 8, 5, 8}, {6, 9, 8, 9}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
 // checkPartition verifies the Window contract and returns a description of
 // the first violation.
 func checkPartition(t *testing.T, name string, ws []Window, n, max int) {
@@ -99,6 +115,16 @@ func TestWindowsPartitionProperty(t *testing.T) {
 						t.Fatalf("WindowsWithRightContext(%d,%d,%d): window %d = %v", n, max, ov, k, w)
 					}
 				}
+				ls, err := WindowsWithLeftContext(n, max, ov)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkPartition(t, "WindowsWithLeftContext", ls, n, max)
+				for k, w := range ls[1:] {
+					if w.CoreStart-w.Start != ov || w.CoreEnd != w.End {
+						t.Fatalf("WindowsWithLeftContext(%d,%d,%d): window %d = %v", n, max, ov, k+1, w)
+					}
+				}
 			}
 		}
 	}
@@ -111,6 +137,9 @@ func TestWindowsErrors(t *testing.T) {
 		}
 		if _, err := WindowsWithRightContext(c[0], c[1], c[2]); err == nil {
 			t.Errorf("WindowsWithRightContext%v gave no error", c)
+		}
+		if _, err := WindowsWithLeftContext(c[0], c[1], c[2]); err == nil {
+			t.Errorf("WindowsWithLeftContext%v gave no error", c)
 		}
 	}
 }

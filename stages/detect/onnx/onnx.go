@@ -21,8 +21,10 @@
 // max_length minus the special tokens; each window is wrapped in the
 // tokenizer's leading and trailing special tokens. With stride S, windows
 // overlap by S tokens and each overlap is split at its middle (see
-// tokenize.Windows); with right_context M (for decoders, which see only the left
-// context), every window sees M tokens past the part it owns. Each token's
+// tokenize.Windows); with right_context M (models that look ahead), every
+// window sees M tokens past the part it owns; with left_context M (causal
+// decoders, which see only the left context), every window but the first
+// starts M tokens before the part it owns. Each token's
 // logits come from exactly one window (its core), and aggregation then runs
 // over the whole text as if it were one pass.
 package onnx
@@ -72,8 +74,15 @@ type Options struct {
 	// (default max_length/8; -1 for no overlap).
 	Stride int `yaml:"stride"`
 	// RightContext, when > 0, cuts windows with that many tokens of right
-	// context past each window's core instead of a symmetric stride (decoders).
+	// context past each window's core instead of a symmetric stride (models
+	// whose answer for a token looks ahead: bidirectional, or trained with a
+	// label lag).
 	RightContext int `yaml:"right_context"`
+	// LeftContext, when > 0, cuts windows that start that many tokens before
+	// each window's core instead of a symmetric stride: the remedy for causal
+	// decoders, whose answer for a token depends only on the tokens before it.
+	// right_context and left_context exclude each other; either replaces stride.
+	LeftContext int `yaml:"left_context"`
 	// IntraOpThreads is ORT's intra-op thread count (default 1: the engine
 	// runs methods in parallel; 0 here is replaced by 1, -1 means ORT's own
 	// default of one thread per core).
@@ -162,6 +171,7 @@ type Method struct {
 	maxLength    int
 	stride       int
 	rightContext int
+	leftContext  int
 	sortBuffer   int
 	leftPad      bool
 	wordAware    bool
@@ -303,6 +313,7 @@ func New(ctx context.Context, o Options) (*Method, error) {
 		maxLength:    o.MaxLength,
 		stride:       o.Stride,
 		rightContext: o.RightContext,
+		leftContext:  o.LeftContext,
 		sortBuffer:   o.SortBuffer,
 		unkID:        -1,
 	}
@@ -335,8 +346,12 @@ func New(ctx context.Context, o Options) (*Method, error) {
 	} else if m.stride == -1 {
 		m.stride = 0
 	}
-	if m.stride < 0 || m.stride >= m.maxLength || m.rightContext >= m.maxLength || m.rightContext < 0 {
-		return nil, fmt.Errorf("options stride (%d) and right_context (%d) must be in [0, max_length=%d)", m.stride, m.rightContext, m.maxLength)
+	if m.stride < 0 || m.stride >= m.maxLength || m.rightContext >= m.maxLength || m.rightContext < 0 ||
+		m.leftContext >= m.maxLength || m.leftContext < 0 {
+		return nil, fmt.Errorf("options stride (%d), right_context (%d) and left_context (%d) must be in [0, max_length=%d)", m.stride, m.rightContext, m.leftContext, m.maxLength)
+	}
+	if m.rightContext > 0 && m.leftContext > 0 {
+		return nil, fmt.Errorf("options right_context (%d) and left_context (%d): set one, not both", m.rightContext, m.leftContext)
 	}
 	if m.sortBuffer <= 0 {
 		m.sortBuffer = 4 * m.batchSize
@@ -611,9 +626,12 @@ func (m *Method) produce(ctx context.Context, batch []record.Record, docs []*doc
 		maxTokens := max(m.maxLength-d.prefix-d.suffix, 1)
 		var wins []tokenize.Window
 		if n > 0 {
-			if m.rightContext > 0 {
+			switch {
+			case m.rightContext > 0:
 				wins, err = tokenize.WindowsWithRightContext(n, maxTokens, min(m.rightContext, maxTokens-1))
-			} else {
+			case m.leftContext > 0:
+				wins, err = tokenize.WindowsWithLeftContext(n, maxTokens, min(m.leftContext, maxTokens-1))
+			default:
 				wins, err = tokenize.Windows(n, maxTokens, min(m.stride, maxTokens-1))
 			}
 			if err != nil {
