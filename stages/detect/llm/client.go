@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/prompt"
 	"github.com/piimask/piimask/stages/write"
 )
@@ -143,6 +144,8 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 
 // client sends chat requests with rate limits and retries.
 type client struct {
+	// method is the method's name in the job, for request events.
+	method  string
 	url     string
 	apiKey  string
 	http    *http.Client
@@ -204,7 +207,9 @@ func (c *client) send(ctx context.Context, body []byte, tokens int) (data []byte
 			return nil, attempts, "", err
 		}
 		attempts++
-		data, ae := c.attempt(ctx, body)
+		t0 := c.clock.Now()
+		data, status, ae := c.attempt(ctx, body)
+		detect.EventsFrom(ctx).Request(c.method, status, c.clock.Now().Sub(t0), attempt > 0)
 		if ae == nil {
 			return data, attempts, "", nil
 		}
@@ -230,12 +235,13 @@ func (c *client) send(ctx context.Context, body []byte, tokens int) (data []byte
 	}
 }
 
-func (c *client) attempt(ctx context.Context, body []byte) ([]byte, *attemptError) {
+// attempt makes one HTTP request; status is 0 when no response came back.
+func (c *client) attempt(ctx context.Context, body []byte) (data []byte, status int, aerr *attemptError) {
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.url, bytes.NewReader(body))
 	if err != nil {
-		return nil, &attemptError{msg: "build request: " + err.Error(), fatal: true}
+		return nil, 0, &attemptError{msg: "build request: " + err.Error(), fatal: true}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -245,9 +251,9 @@ func (c *client) attempt(ctx context.Context, body []byte) ([]byte, *attemptErro
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, &attemptError{msg: fmt.Sprintf("timeout after %s", c.timeout), retry: true}
+			return nil, 0, &attemptError{msg: fmt.Sprintf("timeout after %s", c.timeout), retry: true}
 		}
-		return nil, &attemptError{msg: "connection error", retry: true}
+		return nil, 0, &attemptError{msg: "connection error", retry: true}
 	}
 	defer resp.Body.Close()
 	data, rerr := io.ReadAll(resp.Body)
@@ -256,23 +262,23 @@ func (c *client) attempt(ctx context.Context, body []byte) ([]byte, *attemptErro
 	case st/100 == 2:
 		if rerr != nil {
 			if errors.Is(rerr, context.DeadlineExceeded) {
-				return nil, &attemptError{msg: fmt.Sprintf("timeout after %s", c.timeout), retry: true}
+				return nil, st, &attemptError{msg: fmt.Sprintf("timeout after %s", c.timeout), retry: true}
 			}
-			return nil, &attemptError{msg: "truncated body", retry: true}
+			return nil, st, &attemptError{msg: "truncated body", retry: true}
 		}
 		if _, _, err := decodeResponse(data); err != nil {
-			return nil, &attemptError{msg: "HTTP 200 with " + err.Error(), retry: true}
+			return nil, st, &attemptError{msg: "HTTP 200 with " + err.Error(), retry: true}
 		}
-		return data, nil
+		return data, st, nil
 	case st == http.StatusUnauthorized || st == http.StatusForbidden:
-		return nil, &attemptError{msg: fmt.Sprintf("HTTP %d from %s: the API key was refused (check the method's api_key)", st, c.url), fatal: true}
+		return nil, st, &attemptError{msg: fmt.Sprintf("HTTP %d from %s: the API key was refused (check the method's api_key)", st, c.url), fatal: true}
 	case st == http.StatusNotFound:
-		return nil, &attemptError{msg: fmt.Sprintf("HTTP 404 from %s: unknown model or wrong base_url", c.url), fatal: true}
+		return nil, st, &attemptError{msg: fmt.Sprintf("HTTP 404 from %s: unknown model or wrong base_url", c.url), fatal: true}
 	case st == http.StatusTooManyRequests || st == http.StatusRequestTimeout || st/100 == 5:
 		ra, _ := parseRetryAfter(resp.Header.Get("Retry-After"), c.clock.Now())
-		return nil, &attemptError{msg: fmt.Sprintf("HTTP %d", st), retry: true, retryAfter: ra}
+		return nil, st, &attemptError{msg: fmt.Sprintf("HTTP %d", st), retry: true, retryAfter: ra}
 	default:
-		return nil, &attemptError{msg: fmt.Sprintf("HTTP %d%s", st, errorType(data))}
+		return nil, st, &attemptError{msg: fmt.Sprintf("HTTP %d%s", st, errorType(data))}
 	}
 }
 

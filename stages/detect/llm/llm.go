@@ -151,7 +151,7 @@ func New(ctx context.Context, name string, classes []string, o Options, d Deps) 
 		}
 		m.builders[lang] = b
 	}
-	m.client = &client{url: o.BaseURL + "/v1/chat/completions", apiKey: o.APIKey, http: d.HTTPClient,
+	m.client = &client{method: name, url: o.BaseURL + "/v1/chat/completions", apiKey: o.APIKey, http: d.HTTPClient,
 		clock: d.Clock, timeout: o.Timeout, retries: o.MaxRetries, base: o.BackoffBase, max: o.BackoffMax}
 	if o.RequestsPerSecond > 0 {
 		m.client.rps = rate.NewLimiter(rate.Limit(o.RequestsPerSecond), o.Burst)
