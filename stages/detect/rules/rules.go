@@ -240,24 +240,30 @@ func (m *Method) scan(d *doc, r *recognizer, a, b int, cands []candidate) []cand
 
 // scanStarts finds the same matches as scan for patterns whose matches must
 // not start inside a word: it tries the anchored pattern only at bytes that
-// can start a match and that follow a non-word rune, and after each match
-// resumes at its end, as FindAll does. It is many times faster than an
-// unanchored search, which tries every position.
+// can start a match and that follow a non-word rune (d.wordStarts), and
+// after each match resumes at its end, as FindAll does. It is many times
+// faster than an unanchored search, which tries every position.
 func (m *Method) scanStarts(d *doc, r *recognizer, a, b int, cands []candidate) []candidate {
 	text := d.text
-	for pos := a; pos < b; pos++ {
-		c := text[pos]
-		if !r.first[c] || c >= 0x80 && c < 0xC0 {
-			continue
+	starts := d.wordStarts()
+	// First start at or after a (binary search).
+	lo, hi := 0, len(starts)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if int(starts[h]) < a {
+			lo = h + 1
+		} else {
+			hi = h
 		}
-		if pos > 0 {
-			if p := text[pos-1]; p < 0x80 {
-				if p == '_' || p >= '0' && p <= '9' || p >= 'a' && p <= 'z' || p >= 'A' && p <= 'Z' {
-					continue
-				}
-			} else if isWord(runeBefore(text, pos)) {
-				continue
-			}
+	}
+	next := 0 // the scanner resumes at the end of the last match
+	for _, p := range starts[lo:] {
+		pos := int(p)
+		if pos >= b {
+			break
+		}
+		if pos < next || !r.first[text[pos]] {
+			continue
 		}
 		// Bound the input: the backtracker's cost grows with it, and no
 		// match is longer than maxLen.
@@ -272,7 +278,7 @@ func (m *Method) scanStarts(d *doc, r *recognizer, a, b int, cands []candidate) 
 		if ns, ne, score, ok := r.check(d, pos, pos+loc[1]); ok && score >= m.minScore && ns < ne {
 			cands = append(cands, candidate{s: ns, e: ne, class: r.class, score: score})
 		}
-		pos += loc[1] - 1
+		next = pos + loc[1]
 	}
 	return cands
 }

@@ -31,6 +31,8 @@ type doc struct {
 
 	digits     [][2]int // kindDigits regions, computed on first use
 	digitsDone bool
+	starts     []int32 // wordStarts, computed on first use
+	startsDone bool
 	regions    [][2]int // scratch for word regions
 }
 
@@ -39,6 +41,7 @@ func (d *doc) reset(text string) {
 	d.text = text
 	d.lower = d.lower[:0]
 	d.digitsDone = false
+	d.startsDone = false
 	var f feature
 	for i := 0; i < len(text); i++ {
 		c := text[i]
@@ -363,4 +366,36 @@ func mergeRegions(rs [][2]int) [][2]int {
 		out = append(out, r)
 	}
 	return out
+}
+
+// wordStarts returns (and caches) the byte offsets where a match may start
+// under the word-boundary rule: the first byte of a rune that follows a
+// non-word rune or the start of the text.
+func (d *doc) wordStarts() []int32 {
+	if d.startsDone {
+		return d.starts
+	}
+	d.startsDone = true
+	text := d.text
+	starts := d.starts[:0]
+	prevWord := false
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if !prevWord {
+				starts = append(starts, int32(i))
+			}
+			prevWord = c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !prevWord && !(c < 0xC0) { // never at a stray continuation byte
+			starts = append(starts, int32(i))
+		}
+		prevWord = isWord(r)
+		i += n
+	}
+	d.starts = starts
+	return starts
 }
