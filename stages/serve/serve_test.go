@@ -898,3 +898,29 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// TestBenchSmoke runs a tiny load matrix against real loopback servers.
+func TestBenchSmoke(t *testing.T) {
+	rows, err := Bench(context.Background(), []Method{rulesMethod(t)}, Options{}, BenchConfig{Clients: []int{1, 4}, Requests: 24, MaxDuration: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 {
+		t.Fatalf("%d rows, want 4 (batching off/on × 2 client counts)", len(rows))
+	}
+	for _, r := range rows {
+		if r.Requests != 24 || r.Errors != 0 || r.RPS <= 0 || r.P50 <= 0 || r.P95 < r.P50 || r.Speedup <= 0 {
+			t.Errorf("row %+v", r)
+		}
+	}
+	if rows[0].Batching || rows[0].Clients != 1 || rows[0].Speedup != 1 {
+		t.Errorf("first row is not the sequential baseline: %+v", rows[0])
+	}
+	var b bytes.Buffer
+	if err := WriteBenchTable(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "\n"); n != 6 {
+		t.Errorf("table has %d lines:\n%s", n, b.String())
+	}
+}
