@@ -45,7 +45,9 @@ import (
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/pipeline"
 	"github.com/piimask/piimask/stages/checkpoint"
+	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/mask"
+	"github.com/piimask/piimask/stages/metrics"
 	"github.com/piimask/piimask/stages/pdf"
 	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/record"
@@ -225,7 +227,7 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	}
 	bar := newProgress(env, "mask")
 	defer bar.Finish()
-	r := pipeline.New(ctx)
+	r := pipeline.New(detect.WithEvents(ctx, env.Metrics), pipeline.WithObserver(env.Metrics))
 	src := pipeline.Source(r, "read", func(ctx context.Context, emit func(*maskItem) error) error {
 		return m.produce(ctx, inputs, done, emit)
 	})
@@ -248,6 +250,13 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 				return nil, fmt.Errorf("method %s: %d predictions for %d documents", meth.Name(), len(preds), len(items))
 			}
 			for j, it := range items {
+				// A document a method could not answer for (an LLM that gave
+				// up) must not be written with fewer detections than asked
+				// for: stop, so a rerun (with the method's cache) resumes.
+				if f := preds[j].Failure; f != "" {
+					return nil, fmt.Errorf("method %s failed on %s (%s); nothing was written for it — rerun the same command to resume", meth.Name(), it.rec.Origin, f)
+				}
+				env.Metrics.Prediction(meth.Name(), &preds[j])
 				it.preds[i] = mask.MethodSpans{Method: meth.Name(), Spans: preds[j].Spans}
 			}
 			return items, nil
@@ -269,6 +278,7 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 				return err
 			}
 		}
+		env.Metrics.Written("write", len(items))
 		bar.Add(len(items))
 		return nil
 	})
@@ -433,7 +443,14 @@ func (m *maskRun) fingerprint(file string, inputs []maskInput) (string, error) {
 // produce emits every document in order, skipping the first done ones.
 func (m *maskRun) produce(ctx context.Context, inputs []maskInput, done int64, emit func(*maskItem) error) error {
 	var idx int64
+	// A sharded run masks only the documents its shard owns: rows by id (or
+	// origin), whole PDFs by path, so every page of a PDF stays in one shard.
+	shard := jobShard(m.job)
 	send := func(it *maskItem) error {
+		if it.page == 0 && !shard.Owns(shardKey(it.rec.ID, it.rec.Origin)) {
+			return nil
+		}
+		m.env.Metrics.Read(metrics.StageRead, 1)
 		it.idx = idx
 		idx++
 		if it.idx < done {
@@ -441,7 +458,13 @@ func (m *maskRun) produce(ctx context.Context, inputs []maskInput, done int64, e
 		}
 		return emit(it)
 	}
-	reject := func(r record.Reject) error { return m.rejects.Write(r) }
+	reject := func(r record.Reject) error {
+		if !shard.Owns(shardKey(r.ID, r.Origin)) {
+			return nil
+		}
+		m.env.Metrics.Rejected(metrics.StageRead, 1)
+		return m.rejects.Write(r)
+	}
 	if g := m.job.Input.Generate; g != nil {
 		return generateRecords(ctx, g, func(r record.Record) error {
 			return send(&maskItem{rec: r, target: 0})
@@ -470,6 +493,9 @@ func (m *maskRun) produce(ctx context.Context, inputs []maskInput, done int64, e
 				return err
 			}
 		case "pdf":
+			if !shard.Owns(in.path) {
+				continue
+			}
 			n, err := pdf.PageCount(ctx, in.path)
 			if err != nil {
 				return err

@@ -340,3 +340,45 @@ output: {dir: %s}
 		t.Errorf("pseudonymised e-mail not natural: %q", a)
 	}
 }
+
+// Shards of a mask job partition the corpus: every document is masked by
+// exactly one shard, into its own shard directory.
+func TestMaskShardsPartitionCorpus(t *testing.T) {
+	dir := t.TempDir()
+	const n = 300
+	seen := map[string]int{}
+	for i := 0; i < 3; i++ {
+		runMaskConfig(t, dir, fmt.Sprintf(`kind: mask
+input: {generate: {n: %d, seed: 5}}
+methods: [{name: g, type: gold}]
+mask: {operator: {type: placeholder}}
+shard: {index: %d, count: 3}
+output: {dir: %s}
+`, n, i, filepath.Join(dir, "out")))
+		data, err := os.ReadFile(filepath.Join(dir, "out", fmt.Sprintf("shard-%d-of-3", i), "masked", "generated.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+		if len(lines) == 0 || len(lines) == n {
+			t.Fatalf("shard %d masked %d of %d documents", i, len(lines), n)
+		}
+		for _, line := range lines {
+			var row struct {
+				ID string `json:"id"`
+			}
+			if err := json.Unmarshal([]byte(line), &row); err != nil {
+				t.Fatal(err)
+			}
+			seen[row.ID]++
+		}
+	}
+	if len(seen) != n {
+		t.Fatalf("shards masked %d distinct documents, want %d", len(seen), n)
+	}
+	for id, c := range seen {
+		if c != 1 {
+			t.Fatalf("document %s masked by %d shards", id, c)
+		}
+	}
+}
