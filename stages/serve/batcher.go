@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/piimask/piimask/stages/detect"
@@ -63,9 +64,16 @@ type batcher struct {
 	// the workers drained the queue (or at once when abort is true).
 	runCtx    context.Context
 	cancelRun context.CancelFunc
+
+	// inflight, when set, counts the server's requests in progress; with
+	// running (this batcher's documents inside a Detect call) it tells a
+	// gathering worker how many requests could still join its batch, so a
+	// lone request is not held for BatchWait.
+	inflight *atomic.Int64
+	running  atomic.Int64
 }
 
-func newBatcher(name string, m detect.Method, lim Limits, met *metrics) *batcher {
+func newBatcher(name string, m detect.Method, lim Limits, met *metrics, inflight *atomic.Int64) *batcher {
 	if lim.Workers <= 0 {
 		lim.Workers = 1
 	}
@@ -79,7 +87,7 @@ func newBatcher(name string, m detect.Method, lim Limits, met *metrics) *batcher
 		lim.BatchWait = 0
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	b := &batcher{name: name, method: m, lim: lim, queue: make(chan *job, lim.Queue), metrics: met, runCtx: ctx, cancelRun: cancel}
+	b := &batcher{name: name, method: m, lim: lim, queue: make(chan *job, lim.Queue), metrics: met, runCtx: ctx, cancelRun: cancel, inflight: inflight}
 	for range lim.Workers {
 		b.wg.Add(1)
 		go b.work()
@@ -132,7 +140,7 @@ func (b *batcher) work() {
 				timer.Reset(b.lim.BatchWait)
 			}
 		gather:
-			for len(batch) < b.lim.MaxBatch {
+			for len(batch) < b.lim.MaxBatch && b.mayGrow(len(batch)) {
 				select {
 				case j, ok := <-b.queue:
 					if !ok {
@@ -154,6 +162,16 @@ func (b *batcher) work() {
 	}
 }
 
+// mayGrow reports whether other requests are in progress that could join a
+// batch of n: requests in flight on the server minus those already inside a
+// Detect call of this method. Without a counter it always waits.
+func (b *batcher) mayGrow(n int) bool {
+	if b.inflight == nil {
+		return true
+	}
+	return b.inflight.Load()-b.running.Load() > int64(n)
+}
+
 // run calls Detect once for the live jobs of batch.
 func (b *batcher) run(batch []*job) {
 	live := batch[:0]
@@ -171,6 +189,8 @@ func (b *batcher) run(batch []*job) {
 	for i, j := range live {
 		recs[i] = j.rec
 	}
+	b.running.Add(int64(len(recs)))
+	defer b.running.Add(-int64(len(recs)))
 	b.metrics.batchSize.WithLabelValues(b.name).Observe(float64(len(recs)))
 	start := time.Now()
 	preds, err := b.method.Detect(b.runCtx, recs)

@@ -252,6 +252,8 @@ type AnalyseResponse struct {
 
 // handleAnalyse serves /v1/detect (withMask false) and /v1/mask.
 func (s *Server) handleAnalyse(w http.ResponseWriter, r *http.Request, withMask bool) {
+	s.inflight.Add(1)
+	defer s.inflight.Add(-1)
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
 	defer cancel()
 	if s.draining.Load() {

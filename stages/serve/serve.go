@@ -97,6 +97,8 @@ type Server struct {
 	log      *slog.Logger
 	handler  http.Handler
 	draining atomic.Bool
+	// inflight counts /v1/detect and /v1/mask requests in progress.
+	inflight atomic.Int64
 }
 
 // New builds a server over methods (at least one). Methods stay owned by
@@ -154,7 +156,7 @@ func New(methods []Method, opts Options) (*Server, error) {
 		s.maskers[op] = mk
 	}
 	for _, m := range s.methods {
-		s.batchers[m.Name] = newBatcher(m.Name, m.Detector, m.Limits, s.metrics)
+		s.batchers[m.Name] = newBatcher(m.Name, m.Detector, m.Limits, s.metrics, &s.inflight)
 	}
 	s.handler = s.routes()
 	return s, nil

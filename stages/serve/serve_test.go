@@ -924,3 +924,21 @@ func TestBenchSmoke(t *testing.T) {
 		t.Errorf("table has %d lines:\n%s", n, b.String())
 	}
 }
+
+// TestLoneRequestNotHeld checks that a request alone on the server goes to
+// Detect at once instead of waiting BatchWait for company: with a wait far
+// longer than the request timeout, a held request would answer 504.
+func TestLoneRequestNotHeld(t *testing.T) {
+	m := &echoMethod{}
+	_, ts := newTestServer(t, Options{RequestTimeout: 300 * time.Millisecond}, Method{Name: "echo", Detector: m,
+		Limits: Limits{Workers: 1, Queue: 8, Batching: true, MaxBatch: 8, BatchWait: time.Second}})
+	for i := range 3 {
+		r := do(t, "POST", ts.URL+"/v1/detect", "application/json", strings.NewReader(`{"text":"alone"}`), nil)
+		if r.status != 200 {
+			t.Fatalf("request %d: %d %s", i, r.status, r.body)
+		}
+	}
+	if got := m.sizes(); !slices.Equal(got, []int{1, 1, 1}) {
+		t.Errorf("batches %v", got)
+	}
+}
