@@ -179,14 +179,19 @@ func TestBrowserUI(t *testing.T) {
 
 	// Responsive: on a phone-sized viewport the form and results stack in one column.
 	var formCols, resultCols string
+	var overflow []string
 	err = chromedp.Run(ctx,
 		chromedp.EmulateViewport(390, 844),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map(e => e.tagName + '#' + e.id + '.' + e.className)`, &overflow),
 		chromedp.Evaluate(`getComputedStyle(document.getElementById('form')).gridTemplateColumns`, &formCols),
 		chromedp.Evaluate(`getComputedStyle(document.getElementById('results')).gridTemplateColumns`, &resultCols),
 		chromedp.FullScreenshot(&png, 100),
 	)
 	if err != nil {
 		t.Fatalf("narrow viewport: %v", err)
+	}
+	if len(overflow) > 0 {
+		t.Errorf("narrow viewport: elements wider than the page: %v", overflow)
 	}
 	if len(strings.Fields(formCols)) != 1 || len(strings.Fields(resultCols)) != 1 {
 		t.Errorf("narrow viewport: form columns %q, result columns %q; want one each", formCols, resultCols)
