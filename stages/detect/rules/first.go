@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp/syntax"
 	"unicode"
+	"unicode/utf8"
 )
 
 // firstBytes computes the set of bytes a match of pattern can start with
@@ -72,4 +73,87 @@ func firstBytes(pattern string) (set [256]bool, err error) {
 	}
 	walk(uint32(prog.Start))
 	return set, nil
+}
+
+// unbounded is maxBytes's answer for a pattern with *, + or {n,}.
+const unbounded = -1
+
+// patternMaxLen returns the most bytes a match of pattern can span, or
+// unbounded. Patterns here have no end-of-text or word-boundary
+// assertions, so a bounded search window of at least this many bytes gives
+// the same leftmost-first match as the whole text.
+func patternMaxLen(pattern string) (int, error) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return 0, fmt.Errorf("parse: %w", err)
+	}
+	return maxBytes(re.Simplify()), nil
+}
+
+func maxBytes(re *syntax.Regexp) int {
+	runeLen := func(r rune) int {
+		if r > unicode.MaxRune || r < 0 {
+			return utf8.UTFMax
+		}
+		return utf8.RuneLen(r)
+	}
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			if re.Flags&syntax.FoldCase != 0 {
+				n += utf8.UTFMax // a fold may be longer (k → K)
+			} else {
+				n += runeLen(r)
+			}
+		}
+		return n
+	case syntax.OpCharClass:
+		n := 0
+		for i := 1; i < len(re.Rune); i += 2 {
+			n = max(n, runeLen(re.Rune[i]))
+		}
+		return n
+	case syntax.OpAnyCharNotNL, syntax.OpAnyChar:
+		return utf8.UTFMax
+	case syntax.OpCapture:
+		return maxBytes(re.Sub[0])
+	case syntax.OpStar, syntax.OpPlus:
+		return unbounded
+	case syntax.OpQuest:
+		return maxBytes(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			return unbounded
+		}
+		n := maxBytes(re.Sub[0])
+		if n == unbounded {
+			return unbounded
+		}
+		return n * re.Max
+	case syntax.OpConcat:
+		n := 0
+		for _, s := range re.Sub {
+			m := maxBytes(s)
+			if m == unbounded {
+				return unbounded
+			}
+			n += m
+		}
+		return n
+	case syntax.OpAlternate:
+		n := 0
+		for _, s := range re.Sub {
+			m := maxBytes(s)
+			if m == unbounded {
+				return unbounded
+			}
+			n = max(n, m)
+		}
+		return n
+	}
+	return unbounded
 }

@@ -102,7 +102,13 @@ func New(opts Options) (*Method, error) {
 		if err != nil {
 			return nil, fmt.Errorf("rules: %s pattern: %w", s.class, err)
 		}
-		m.recs = append(m.recs, &recognizer{class: s.class, re: re, anch: anch, first: first, maxLen: maxMatchLen(s.class), group: s.group, need: s.need, words: s.words, check: s.check, scope: s.scope, pre: prefilterFor(s.class, s.pattern)})
+		maxLen := maxMatchLen(s.class)
+		if n, err := patternMaxLen(s.pattern); err != nil {
+			return nil, fmt.Errorf("rules: %s pattern: %w", s.class, err)
+		} else if n != unbounded {
+			maxLen = min(maxLen, n)
+		}
+		m.recs = append(m.recs, &recognizer{class: s.class, re: re, anch: anch, first: first, maxLen: maxLen, group: s.group, need: s.need, words: s.words, check: s.check, scope: s.scope, pre: prefilterFor(s.class, s.pattern)})
 	}
 	for c := range enabled {
 		m.classes = append(m.classes, c)
