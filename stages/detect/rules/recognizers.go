@@ -18,17 +18,19 @@ type checkFunc func(d *doc, s, e int) (ns, ne int, score float64, ok bool)
 
 // recognizer is one pattern for one class.
 type recognizer struct {
-	class  string
-	re     *regexp.Regexp
-	anch   *regexp.Regexp // ^(?:pattern), for scanning from chosen starts
-	first  [256]bool      // bytes a match can start with
-	maxLen int            // longest match, in bytes
-	group  int            // submatch holding the value (0: whole match)
-	need   feature        // all of these document features are required
-	words  []string       // when set, one must occur in the lower-cased text
-	scope  scope          // where the regexp runs
-	pre    prefilter      // cheap necessary condition at a start (nil: none)
-	check  checkFunc
+	class   string
+	re      *regexp.Regexp
+	anch    *regexp.Regexp // ^(?:pattern), for scanning from chosen starts
+	first   [256]bool      // bytes a match can start with
+	maxLen  int            // longest match, in bytes
+	group   int            // submatch holding the value (0: whole match)
+	need    feature        // all of these document features are required
+	words   []string       // when set, one must occur in the lower-cased text
+	kwMask  uint64         // words as a keyword bit set
+	firstID int            // index of first in Method.firstSets
+	scope   scope          // where the regexp runs
+	pre     prefilter      // cheap necessary condition at a start (nil: none)
+	check   checkFunc
 }
 
 // Context words, English and French, lower case.

@@ -27,10 +27,13 @@ type Options struct {
 
 // Method is the rule-based PII detector. It is safe for concurrent use.
 type Method struct {
-	name     string
-	recs     []*recognizer
-	classes  []string
-	minScore float64
+	name string
+	recs []*recognizer
+	kw   keywords
+	// firstSets are the recognizers' distinct first-byte sets.
+	firstSets [][256]bool
+	classes   []string
+	minScore  float64
 }
 
 // Classes returns every class the rules method can detect, sorted.
@@ -108,7 +111,21 @@ func New(opts Options) (*Method, error) {
 		} else if n != unbounded {
 			maxLen = min(maxLen, n)
 		}
-		m.recs = append(m.recs, &recognizer{class: s.class, re: re, anch: anch, first: first, maxLen: maxLen, group: s.group, need: s.need, words: s.words, check: s.check, scope: s.scope, pre: prefilterFor(s.class, s.pattern)})
+		kwMask, ok := m.kw.mask(s.words)
+		if !ok {
+			return nil, fmt.Errorf("rules: more than %d distinct keywords", maxKeywords)
+		}
+		firstID := -1
+		for i := range m.firstSets {
+			if m.firstSets[i] == first {
+				firstID = i
+			}
+		}
+		if firstID < 0 {
+			firstID = len(m.firstSets)
+			m.firstSets = append(m.firstSets, first)
+		}
+		m.recs = append(m.recs, &recognizer{kwMask: kwMask, firstID: firstID, class: s.class, re: re, anch: anch, first: first, maxLen: maxLen, group: s.group, need: s.need, words: s.words, check: s.check, scope: s.scope, pre: prefilterFor(s.class, s.pattern)})
 	}
 	for c := range enabled {
 		m.classes = append(m.classes, c)
@@ -192,9 +209,10 @@ func (m *Method) find(d *doc, text string) []record.Span {
 		return nil
 	}
 	d.reset(text)
+	d.kw = &m.kw
 	var cands []candidate
 	for _, r := range m.recs {
-		if d.feat&r.need != r.need || (r.words != nil && !d.hasAny(r.words)) {
+		if d.feat&r.need != r.need || (r.words != nil && !d.hasAny(r.kwMask)) {
 			continue
 		}
 		var regions [][2]int
@@ -204,7 +222,7 @@ func (m *Method) find(d *doc, text string) []record.Span {
 		case kindDigits:
 			regions = d.digitRegions()
 		default:
-			regions = d.wordRegions(r.scope, r.words, d.regions)
+			regions = d.wordRegions(r.scope, r.kwMask, d.regions)
 		}
 		for _, reg := range regions {
 			if r.group == 0 {
@@ -251,7 +269,7 @@ func (m *Method) scan(d *doc, r *recognizer, a, b int, cands []candidate) []cand
 // faster than an unanchored search, which tries every position.
 func (m *Method) scanStarts(d *doc, r *recognizer, a, b int, cands []candidate) []candidate {
 	text := d.text
-	starts := d.wordStarts()
+	starts := d.startsFor(m, r.firstID)
 	// First start at or after a (binary search).
 	lo, hi := 0, len(starts)
 	for lo < hi {
@@ -268,7 +286,7 @@ func (m *Method) scanStarts(d *doc, r *recognizer, a, b int, cands []candidate) 
 		if pos >= b {
 			break
 		}
-		if pos < next || !r.first[text[pos]] {
+		if pos < next {
 			continue
 		}
 		// Bound the input: the backtracker's cost grows with it, and no

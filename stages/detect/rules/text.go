@@ -33,7 +33,16 @@ type doc struct {
 	digitsDone bool
 	starts     []int32 // wordStarts, computed on first use
 	startsDone bool
-	regions    [][2]int // scratch for word regions
+	// byFirst[i] are the word starts whose byte is in the Method's i-th
+	// distinct first-byte set, computed on first use.
+	byFirst     [][]int32
+	byFirstDone []bool
+
+	kw      *keywords
+	occs    []occurrence // keyword occurrences, computed on first use
+	kwFound uint64       // bit set of the keywords in occs
+	kwDone  bool
+	regions [][2]int // scratch for word regions
 }
 
 // reset prepares d for text, reusing d.lower's storage.
@@ -42,6 +51,8 @@ func (d *doc) reset(text string) {
 	d.lower = d.lower[:0]
 	d.digitsDone = false
 	d.startsDone = false
+	clear(d.byFirstDone)
+	d.kwDone = false
 	var f feature
 	for i := 0; i < len(text); i++ {
 		c := text[i]
@@ -72,14 +83,43 @@ func (d *doc) reset(text string) {
 	d.feat = f
 }
 
-// hasAny reports whether the lower-cased text contains one of the words.
-func (d *doc) hasAny(words []string) bool {
-	for _, w := range words {
-		if bytes.Contains(d.lower, []byte(w)) {
-			return true
+// keywords returns the document's keyword occurrences and the bit set of
+// the keywords found, scanning the text on first use.
+func (d *doc) keywords() ([]occurrence, uint64) {
+	if !d.kwDone {
+		d.kwDone = true
+		d.occs, d.kwFound = d.kw.scan(d.lower, d.occs[:0])
+	}
+	return d.occs, d.kwFound
+}
+
+// hasAny reports whether the lower-cased text contains one of the keywords
+// in mask.
+func (d *doc) hasAny(mask uint64) bool {
+	_, found := d.keywords()
+	return found&mask != 0
+}
+
+// startsFor returns the word starts whose byte is in the Method's set-th
+// distinct first-byte set.
+func (d *doc) startsFor(m *Method, set int) []int32 {
+	if len(d.byFirst) < len(m.firstSets) {
+		d.byFirst = make([][]int32, len(m.firstSets))
+		d.byFirstDone = make([]bool, len(m.firstSets))
+	}
+	if d.byFirstDone[set] {
+		return d.byFirst[set]
+	}
+	d.byFirstDone[set] = true
+	first := &m.firstSets[set]
+	out := d.byFirst[set][:0]
+	for _, p := range d.wordStarts() {
+		if first[d.text[p]] {
+			out = append(out, p)
 		}
 	}
-	return false
+	d.byFirst[set] = out
+	return out
 }
 
 // contextBefore reports whether one of the (lower-case) words occurs as a
@@ -307,41 +347,37 @@ func (d *doc) digitRegions() [][2]int {
 	return d.digits
 }
 
-// wordRegions returns merged regions around every occurrence of the words:
-// the enclosing token (kindTokens) or a byte window (kindWindow), aligned to
-// rune boundaries.
-func (d *doc) wordRegions(sc scope, words []string, buf [][2]int) [][2]int {
+// wordRegions returns merged regions around every occurrence of the
+// keywords in mask: the enclosing token (kindTokens) or a byte window
+// (kindWindow), aligned to rune boundaries.
+func (d *doc) wordRegions(sc scope, mask uint64, buf [][2]int) [][2]int {
 	buf = buf[:0]
 	text := d.text
-	for _, w := range words {
-		off := 0
-		for {
-			i := bytes.Index(d.lower[off:], []byte(w))
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + len(w)
-			var a, b int
-			if sc.kind == kindTokens {
-				a, b = i, i+len(w)
-				for a > 0 && !isSpaceByte(text[a-1]) {
-					a--
-				}
-				for b < len(text) && !isSpaceByte(text[b]) {
-					b++
-				}
-			} else {
-				a, b = max(0, i-sc.before), min(len(text), i+len(w)+sc.after)
-				for a > 0 && !utf8.RuneStart(text[a]) {
-					a--
-				}
-				for b < len(text) && !utf8.RuneStart(text[b]) {
-					b++
-				}
-			}
-			buf = append(buf, [2]int{a, b})
+	occs, _ := d.keywords()
+	for _, o := range occs {
+		if mask&(1<<o.id) == 0 {
+			continue
 		}
+		i, n := int(o.pos), len(d.kw.words[o.id])
+		var a, b int
+		if sc.kind == kindTokens {
+			a, b = i, i+n
+			for a > 0 && !isSpaceByte(text[a-1]) {
+				a--
+			}
+			for b < len(text) && !isSpaceByte(text[b]) {
+				b++
+			}
+		} else {
+			a, b = max(0, i-sc.before), min(len(text), i+n+sc.after)
+			for a > 0 && !utf8.RuneStart(text[a]) {
+				a--
+			}
+			for b < len(text) && !utf8.RuneStart(text[b]) {
+				b++
+			}
+		}
+		buf = append(buf, [2]int{a, b})
 	}
 	return mergeRegions(buf)
 }
