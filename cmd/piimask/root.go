@@ -49,6 +49,7 @@ Start with:  piimask run configs/quickstart.yaml`,
 		newScoreCmd(g),
 		newMergeCmd(g),
 		newUnmaskCmd(g),
+		newServeCmd(g),
 		newVersionCmd(),
 	)
 	root.AddCommand(newBenchCmd(g))
