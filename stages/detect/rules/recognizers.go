@@ -30,6 +30,7 @@ type recognizer struct {
 	firstID int            // index of first in Method.firstSets
 	scope   scope          // where the regexp runs
 	pre     prefilter      // cheap necessary condition at a start (nil: none)
+	fast    matcher        // hand-written equivalent of anch (nil: none)
 	check   checkFunc
 }
 

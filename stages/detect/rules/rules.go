@@ -125,7 +125,7 @@ func New(opts Options) (*Method, error) {
 			firstID = len(m.firstSets)
 			m.firstSets = append(m.firstSets, first)
 		}
-		m.recs = append(m.recs, &recognizer{kwMask: kwMask, firstID: firstID, class: s.class, re: re, anch: anch, first: first, maxLen: maxLen, group: s.group, need: s.need, words: s.words, check: s.check, scope: s.scope, pre: prefilterFor(s.class, s.pattern)})
+		m.recs = append(m.recs, &recognizer{kwMask: kwMask, firstID: firstID, class: s.class, re: re, anch: anch, first: first, maxLen: maxLen, group: s.group, need: s.need, words: s.words, check: s.check, scope: s.scope, pre: prefilterFor(s.class, s.pattern), fast: matcherFor(s.class, s.pattern)})
 	}
 	for c := range enabled {
 		m.classes = append(m.classes, c)
@@ -292,17 +292,24 @@ func (m *Method) scanStarts(d *doc, r *recognizer, a, b int, cands []candidate) 
 		// Bound the input: the backtracker's cost grows with it, and no
 		// match is longer than maxLen.
 		win := text[pos:min(b, pos+r.maxLen)]
-		if r.pre != nil && !r.pre(win) {
+		var n int
+		if r.fast != nil {
+			n = r.fast(win)
+		} else {
+			if r.pre != nil && !r.pre(win) {
+				continue
+			}
+			if loc := r.anch.FindStringIndex(win); loc != nil {
+				n = loc[1]
+			}
+		}
+		if n == 0 {
 			continue
 		}
-		loc := r.anch.FindStringIndex(win)
-		if loc == nil || loc[1] == 0 {
-			continue
-		}
-		if ns, ne, score, ok := r.check(d, pos, pos+loc[1]); ok && score >= m.minScore && ns < ne {
+		if ns, ne, score, ok := r.check(d, pos, pos+n); ok && score >= m.minScore && ns < ne {
 			cands = append(cands, candidate{s: ns, e: ne, class: r.class, score: score})
 		}
-		next = pos + loc[1]
+		next = pos + n
 	}
 	return cands
 }
