@@ -1,6 +1,10 @@
 package rules
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // matcher is a hand-written equivalent of a recognizer's anchored pattern:
 // it returns the length in bytes of the match Go's regexp (leftmost-first,
@@ -346,6 +350,282 @@ func matcherFor(class, pattern string) matcher {
 		}
 	case "ZIPCODE":
 		return matchZip
+	case "VEHICLEVIN":
+		return matchVIN
+	case "ETHEREUMADDRESS":
+		return matchEthereum
+	case "BIC":
+		return matchBIC
+	case "BITCOINADDRESS":
+		return coinMatcher("13", 25, 34, "bc1")
+	case "LITECOINADDRESS":
+		return coinMatcher("LM", 26, 33, "ltc1")
+	case "TIME":
+		return matchTime
+	case "EMAIL":
+		return matchEmail
 	}
 	return nil
+}
+
+// matchVIN is [A-HJ-NPR-Z0-9]{17}.
+func matchVIN(s string) int {
+	if run(s, 0, setVIN) >= 17 {
+		return 17
+	}
+	return 0
+}
+
+// matchEthereum is 0[xX][0-9A-Fa-f]{40}.
+func matchEthereum(s string) int {
+	if at(s, 0) == '0' && (at(s, 1) == 'x' || at(s, 1) == 'X') && exactHexes(s, 2, 40) {
+		return 42
+	}
+	return 0
+}
+
+// matchBIC is [A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?.
+func matchBIC(s string) int {
+	for i := 0; i < 6; i++ {
+		if !isUpperByte(at(s, i)) {
+			return 0
+		}
+	}
+	n := run(s, 6, setUpperDig)
+	switch {
+	case n >= 5:
+		return 11
+	case n >= 2:
+		return 8
+	}
+	return 0
+}
+
+// coinMatcher is [legacy…]base58{lo,hi}|(?i:hrp)bech32{11,71}.
+func coinMatcher(legacy string, lo, hi int, hrp string) matcher {
+	return func(s string) int {
+		if strings.IndexByte(legacy, at(s, 0)) >= 0 {
+			if n := min(run(s, 1, setBase58), hi); n >= lo {
+				return 1 + n
+			}
+		}
+		if len(s) < len(hrp) {
+			return 0
+		}
+		for i := 0; i < len(hrp); i++ {
+			if s[i]|0x20 != hrp[i]|0x20 || (hrp[i] >= '0' && hrp[i] <= '9') && s[i] != hrp[i] {
+				return 0
+			}
+		}
+		if n := min(run(s, len(hrp), setBech32), 71); n >= 11 {
+			return len(hrp) + n
+		}
+		return 0
+	}
+}
+
+// hourOptions returns the lengths of the hour prefixes (?:[01]?\d|2[0-3])
+// can match at s, in the regexp's order of preference (at most three).
+func hourOptions(s string) (opts [3]int, n int) {
+	c0, c1 := at(s, 0), at(s, 1)
+	if (c0 == '0' || c0 == '1') && isDigitByte(c1) {
+		opts[n] = 2
+		n++
+	}
+	if isDigitByte(c0) {
+		opts[n] = 1
+		n++
+	}
+	if c0 == '2' && c1 >= '0' && c1 <= '3' {
+		opts[n] = 2
+		n++
+	}
+	return opts, n
+}
+
+// ampm matches \s?[ap]\.?m\.? (case-insensitive) at s[i:] and returns its
+// end, or -1.
+func ampm(s string, i int) int {
+	if isRESpace(at(s, i)) {
+		i++
+	}
+	if c := at(s, i) | 0x20; c != 'a' && c != 'p' {
+		return -1
+	}
+	i++
+	if at(s, i) == '.' {
+		i++
+	}
+	if at(s, i)|0x20 != 'm' {
+		return -1
+	}
+	i++
+	if at(s, i) == '.' {
+		i++
+	}
+	return i
+}
+
+// isMinute reports whether s[i:i+2] is [0-5]\d.
+func isMinute(s string, i int) bool {
+	c := at(s, i)
+	return c >= '0' && c <= '5' && isDigitByte(at(s, i+1))
+}
+
+// matchTime is
+// (?i)(?:[01]?\d|2[0-3])(?::[0-5]\d){1,2}(?:\s?[ap]\.?m\.?)?|(?:1[0-2]|0?[1-9])\s?[ap]\.?m\.?|(?:[01]?\d|2[0-3])\s?h\s?(?:[0-5]\d)?
+func matchTime(s string) int {
+	opts, n := hourOptions(s)
+	for _, h := range opts[:n] {
+		i, groups := h, 0
+		for groups < 2 && at(s, i) == ':' && isMinute(s, i+1) {
+			i += 3
+			groups++
+		}
+		if groups > 0 {
+			if e := ampm(s, i); e > 0 {
+				return e
+			}
+			return i
+		}
+	}
+	// (?:1[0-2]|0?[1-9]) then am/pm.
+	c0, c1 := at(s, 0), at(s, 1)
+	var alt2 [3]int
+	n2 := 0
+	if c0 == '1' && c1 >= '0' && c1 <= '2' {
+		alt2[n2] = 2
+		n2++
+	}
+	if c0 == '0' && c1 >= '1' && c1 <= '9' {
+		alt2[n2] = 2
+		n2++
+	}
+	if c0 >= '1' && c0 <= '9' {
+		alt2[n2] = 1
+		n2++
+	}
+	for _, h := range alt2[:n2] {
+		if e := ampm(s, h); e > 0 {
+			return e
+		}
+	}
+	for _, h := range opts[:n] {
+		i := h
+		if isRESpace(at(s, i)) {
+			i++
+		}
+		if at(s, i)|0x20 != 'h' {
+			continue
+		}
+		i++
+		if isRESpace(at(s, i)) {
+			i++
+		}
+		if isMinute(s, i) {
+			i += 2
+		}
+		return i
+	}
+	return 0
+}
+
+// isLN is [\p{L}\p{N}].
+func isLN(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r)
+}
+
+// isL is \p{L}.
+func isL(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	}
+	return unicode.IsLetter(r)
+}
+
+// matchEmail is
+// [\p{L}\p{N}._%+\-']+@L(?:[L\-]*L)?(?:\.L(?:[L\-]*L)?)*\.\p{L}{2,} with L
+// = [\p{L}\p{N}]. A label is a whole run of [L\-] (a shorter one would be
+// followed by a byte of the run, not '.'), so the regexp's choice comes down
+// to: the first label, then as many whole labels as possible, backing off
+// one at a time until a ".letters" (two or more) follows.
+func matchEmail(s string) int {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if isLN(rune(c)) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '\'' {
+				i++
+				continue
+			}
+			break
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isLN(r) {
+			break
+		}
+		i += n
+	}
+	if i == 0 || at(s, i) != '@' {
+		return 0
+	}
+	i++
+	// label returns the end of the label at j, or -1.
+	label := func(j int) int {
+		end, last := j, -1
+		for end < len(s) {
+			r, n := utf8.DecodeRuneInString(s[end:])
+			if r == '-' {
+				if end == j {
+					return -1
+				}
+			} else if isLN(r) {
+				last = end + n
+			} else {
+				break
+			}
+			end += n
+		}
+		if last != end {
+			return -1
+		}
+		return end
+	}
+	// letters counts the \p{L} runes at j and returns their end.
+	letters := func(j int) (int, int) {
+		k := 0
+		for j < len(s) {
+			r, n := utf8.DecodeRuneInString(s[j:])
+			if !isL(r) {
+				break
+			}
+			j += n
+			k++
+		}
+		return j, k
+	}
+	e := label(i)
+	if e < 0 {
+		return 0
+	}
+	// dots[k] is the offset of the k-th '.' that follows a whole label.
+	var buf [16]int
+	dots := buf[:0]
+	for at(s, e) == '.' {
+		dots = append(dots, e)
+		next := label(e + 1)
+		if next < 0 {
+			break
+		}
+		e = next
+	}
+	for k := len(dots) - 1; k >= 0; k-- {
+		if end, n := letters(dots[k] + 1); n >= 2 {
+			return end
+		}
+	}
+	return 0
 }

@@ -53,7 +53,8 @@ func denseNoise(r *rand.Rand) string {
 // (digit groups, separators, extensions, NIR's 2A/2B, hex groups, colons).
 func pieceNoise(r *rand.Rand) string {
 	pieces := []string{"1", "12", "123", "1234", "12345", "123456", "0", "00", "9", "2A", "2B", " ", " ", "-", ".", "/", ":", "::",
-		"(", ")", "+", "x", " x", "ext", "ext.", " ext. ", "poste", " poste ", "ab", "ABCD", "fe80", "AB", "GB", "FR", "\t", "\n", "\f", "é"}
+		"(", ")", "+", "x", " x", "ext", "ext.", " ext. ", "poste", " poste ", "ab", "ABCD", "fe80", "AB", "GB", "FR", "\t", "\n", "\f", "é",
+		"am", "p.m.", "h", "H", "PM", "a.m", "bc1", "BC1", "ltc1", "L", "M", "0x", "JHGFDSAQWERTYZ", "@", "a@b", "日", "٣", "Ⅻ", "½", "\u0301", "_", "'", "%"}
 	var sb strings.Builder
 	for n := 1 + r.IntN(16); n > 0; n-- {
 		p := pieces[r.IntN(len(pieces))]
