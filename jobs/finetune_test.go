@@ -14,8 +14,6 @@ import (
 
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/detect/llm"
-	"github.com/piimask/piimask/stages/detect/rules"
 	"github.com/piimask/piimask/stages/finetune"
 	"github.com/piimask/piimask/stages/llmapi/fake"
 )
@@ -111,9 +109,7 @@ func TestFinetuneJobConfigErrors(t *testing.T) {
 // TestCompareMethodsConfig: without MISTRAL_API_KEY the llm method is
 // skipped with a reason and the config still loads; with it, both run.
 func TestCompareMethodsConfig(t *testing.T) {
-	reg := detect.NewRegistry()
-	rules.Register(reg)
-	llm.Register(reg)
+	reg := NewRegistry(nil)
 	path := filepath.Join("..", "configs", "compare-methods.yaml")
 	for _, tc := range []struct {
 		name    string

@@ -210,33 +210,90 @@ func Load(file string, data []byte, env LookupEnv, rules Rules) (*Loaded, error)
 	if env == nil {
 		env = os.LookupEnv
 	}
-	text, missing := interpolate(string(data), env)
-	astFile, err := parser.ParseBytes([]byte(text), 0)
-	if err != nil {
-		return nil, Problems{{File: file, Message: "not valid YAML: " + yaml.FormatError(err, false, true)}}
-	}
-	if len(astFile.Docs) != 1 {
-		return nil, Problems{{File: file, Message: fmt.Sprintf("want exactly one YAML document, found %d", len(astFile.Docs))}}
-	}
-	c := &checker{file: file, lines: map[string]int{}}
-	c.check(astFile.Docs[0], reflect.TypeOf(Job{}), "")
-	if len(c.problems) > 0 {
-		return nil, c.problems
-	}
 	var job Job
-	if err := yaml.Unmarshal([]byte(text), &job); err != nil {
-		return nil, Problems{{File: file, Message: yaml.FormatError(err, false, true)}}
+	lines, missing, err := decodeChecked(file, data, env, &job)
+	if err != nil {
+		return nil, err
 	}
-	l := &Loaded{Job: &job, File: file, lines: c.lines, Skipped: map[string]string{}}
+	l := &Loaded{Job: &job, File: file, lines: lines, Skipped: map[string]string{}}
 	if job.Name == "" {
-		base := file[strings.LastIndex(file, "/")+1:]
-		job.Name = strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")
+		job.Name = nameFromFile(file)
 	}
 	problems := l.semantic(rules, missing, env)
 	if len(problems) > 0 {
 		return nil, problems
 	}
 	return l, nil
+}
+
+// decodeChecked interpolates ${ENV} in data, checks the YAML against dst's
+// type (every unknown key, wrong type and missing required field, with
+// lines) and decodes it into dst. It returns the line of every path and the
+// ${VAR}s that had no value.
+func decodeChecked(file string, data []byte, env LookupEnv, dst any) (map[string]int, []MissingVar, error) {
+	text, missing := interpolate(string(data), env)
+	astFile, err := parser.ParseBytes([]byte(text), 0)
+	if err != nil {
+		return nil, nil, Problems{{File: file, Message: "not valid YAML: " + yaml.FormatError(err, false, true)}}
+	}
+	if len(astFile.Docs) != 1 {
+		return nil, nil, Problems{{File: file, Message: fmt.Sprintf("want exactly one YAML document, found %d", len(astFile.Docs))}}
+	}
+	c := &checker{file: file, lines: map[string]int{}}
+	c.check(astFile.Docs[0], reflect.TypeOf(dst).Elem(), "")
+	if len(c.problems) > 0 {
+		return nil, nil, c.problems
+	}
+	if err := yaml.Unmarshal([]byte(text), dst); err != nil {
+		return nil, nil, Problems{{File: file, Message: yaml.FormatError(err, false, true)}}
+	}
+	return c.lines, missing, nil
+}
+
+// nameFromFile is a config's default name: its base name without .yaml/.yml.
+func nameFromFile(file string) string {
+	base := file[strings.LastIndex(file, "/")+1:]
+	return strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")
+}
+
+// checkMethods checks a methods list (unique names, known types) and decides
+// which methods are skipped for an unset requires_env variable. It returns
+// the problems, the names seen, and the variables a skip excuses.
+func checkMethods(file string, lines map[string]int, methods []Method, methodTypes []string, env LookupEnv, skipped map[string]string) (Problems, map[string]bool, map[string]bool) {
+	var ps Problems
+	names := map[string]bool{}
+	excused := map[string]bool{}
+	at := func(path, format string, args ...any) Problem {
+		return Problem{File: file, Line: lines[path], Path: path, Message: fmt.Sprintf(format, args...)}
+	}
+	for i, m := range methods {
+		path := fmt.Sprintf("methods[%d]", i)
+		if names[m.Name] {
+			ps = append(ps, at(path+".name", "duplicate method name %q", m.Name))
+		}
+		names[m.Name] = true
+		if len(methodTypes) > 0 && !oneOf(m.Type, methodTypes...) {
+			ps = append(ps, at(path+".type", "unknown method type %q (known: %s)", m.Type, strings.Join(methodTypes, ", ")))
+		}
+		for _, v := range m.RequiresEnv {
+			if val, ok := env(v); !ok || val == "" {
+				skipped[m.Name] = fmt.Sprintf("environment variable %s is not set", v)
+				excused[v] = true
+			}
+		}
+	}
+	return ps, names, excused
+}
+
+// missingVarProblems reports the unset ${VAR}s no skipped method excuses.
+func missingVarProblems(file string, missing []MissingVar, excused map[string]bool) Problems {
+	var ps Problems
+	for _, mv := range missing {
+		if !excused[mv.Name] {
+			ps = append(ps, Problem{File: file, Line: mv.Line, Message: fmt.Sprintf("environment variable %s is not set (use ${%s:-default} for a default, or list it in the method's requires_env)", mv.Name, mv.Name)})
+		}
+	}
+	return ps
 }
 
 func oneOf(v string, allowed ...string) bool {
@@ -289,28 +346,8 @@ func (l *Loaded) semantic(rules Rules, missing []MissingVar, env LookupEnv) Prob
 	}
 	ps = append(ps, l.checkMetrics()...)
 	ps = append(ps, l.checkBench()...)
-	names := map[string]bool{}
-	excused := map[string]bool{}
-	for i, m := range j.Methods {
-		path := fmt.Sprintf("methods[%d]", i)
-		if names[m.Name] {
-			ps = append(ps, l.Problem(path+".name", "duplicate method name %q", m.Name))
-		}
-		names[m.Name] = true
-		if len(rules.MethodTypes) > 0 && !oneOf(m.Type, rules.MethodTypes...) {
-			ps = append(ps, l.Problem(path+".type", "unknown method type %q (known: %s)", m.Type, strings.Join(rules.MethodTypes, ", ")))
-		}
-		for _, v := range m.RequiresEnv {
-			if val, ok := env(v); !ok || val == "" {
-				l.Skipped[m.Name] = fmt.Sprintf("environment variable %s is not set", v)
-				excused[v] = true
-			}
-		}
-	}
-	for _, mv := range missing {
-		if !excused[mv.Name] {
-			ps = append(ps, Problem{File: l.File, Line: mv.Line, Message: fmt.Sprintf("environment variable %s is not set (use ${%s:-default} for a default, or list it in the method's requires_env)", mv.Name, mv.Name)})
-		}
-	}
+	mps, _, excused := checkMethods(l.File, l.lines, j.Methods, rules.MethodTypes, env, l.Skipped)
+	ps = append(ps, mps...)
+	ps = append(ps, missingVarProblems(l.File, missing, excused)...)
 	return ps
 }

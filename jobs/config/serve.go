@@ -3,12 +3,7 @@ package config
 import (
 	"fmt"
 	"os"
-	"reflect"
-	"strings"
 	"time"
-
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
 )
 
 // ServeFile is a `piimask serve` config: the methods to load once and the
@@ -99,28 +94,15 @@ func LoadServe(file string, data []byte, env LookupEnv, methodTypes []string) (*
 	if env == nil {
 		env = os.LookupEnv
 	}
-	text, missing := interpolate(string(data), env)
-	astFile, err := parser.ParseBytes([]byte(text), 0)
-	if err != nil {
-		return nil, Problems{{File: file, Message: "not valid YAML: " + yaml.FormatError(err, false, true)}}
-	}
-	if len(astFile.Docs) != 1 {
-		return nil, Problems{{File: file, Message: fmt.Sprintf("want exactly one YAML document, found %d", len(astFile.Docs))}}
-	}
-	c := &checker{file: file, lines: map[string]int{}}
-	c.check(astFile.Docs[0], reflect.TypeOf(ServeFile{}), "")
-	if len(c.problems) > 0 {
-		return nil, c.problems
-	}
 	var sf ServeFile
-	if err := yaml.Unmarshal([]byte(text), &sf); err != nil {
-		return nil, Problems{{File: file, Message: yaml.FormatError(err, false, true)}}
+	lines, missing, err := decodeChecked(file, data, env, &sf)
+	if err != nil {
+		return nil, err
 	}
 	if sf.Name == "" {
-		base := file[strings.LastIndex(file, "/")+1:]
-		sf.Name = strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")
+		sf.Name = nameFromFile(file)
 	}
-	l := &LoadedServe{Config: &sf, File: file, lines: c.lines, Skipped: map[string]string{}}
+	l := &LoadedServe{Config: &sf, File: file, lines: lines, Skipped: map[string]string{}}
 	if ps := l.semantic(methodTypes, missing, env); len(ps) > 0 {
 		return nil, ps
 	}
@@ -133,24 +115,8 @@ func (l *LoadedServe) semantic(methodTypes []string, missing []MissingVar, env L
 	if len(sf.Methods) == 0 {
 		ps = append(ps, l.problem("methods", "list at least one method"))
 	}
-	names := map[string]bool{}
-	excused := map[string]bool{}
-	for i, m := range sf.Methods {
-		path := fmt.Sprintf("methods[%d]", i)
-		if names[m.Name] {
-			ps = append(ps, l.problem(path+".name", "duplicate method name %q", m.Name))
-		}
-		names[m.Name] = true
-		if len(methodTypes) > 0 && !oneOf(m.Type, methodTypes...) {
-			ps = append(ps, l.problem(path+".type", "unknown method type %q (known: %s)", m.Type, strings.Join(methodTypes, ", ")))
-		}
-		for _, v := range m.RequiresEnv {
-			if val, ok := env(v); !ok || val == "" {
-				l.Skipped[m.Name] = fmt.Sprintf("environment variable %s is not set", v)
-				excused[v] = true
-			}
-		}
-	}
+	mps, names, excused := checkMethods(l.File, l.lines, sf.Methods, methodTypes, env, l.Skipped)
+	ps = append(ps, mps...)
 	s := sf.Serve
 	if s.MaxBodyBytes < 0 {
 		ps = append(ps, l.problem("serve.max_body_bytes", "must not be negative"))
@@ -169,11 +135,7 @@ func (l *LoadedServe) semantic(methodTypes []string, missing []MissingVar, env L
 		}
 		ps = append(ps, l.checkLimits(path, lim)...)
 	}
-	for _, mv := range missing {
-		if !excused[mv.Name] {
-			ps = append(ps, Problem{File: l.File, Line: mv.Line, Message: fmt.Sprintf("environment variable %s is not set (use ${%s:-default} for a default, or list it in the method's requires_env)", mv.Name, mv.Name)})
-		}
-	}
+	ps = append(ps, missingVarProblems(l.File, missing, excused)...)
 	return ps
 }
 
