@@ -167,39 +167,9 @@ func prefilterFor(class, pattern string) prefilter {
 				return k >= 1 && k <= 4 && (c == '/' || c == '.' || c == '-') && isDigitByte(at(s, k+1))
 			}
 		case strings.Contains(pattern, "January"): // English words
-			return func(s string) bool {
-				if k := run(s, 0, setDigit); k > 0 {
-					c := at(s, k)
-					return k <= 2 && (isRESpace(c) || c == 's' || c == 'n' || c == 'r' || c == 't')
-				}
-				if len(s) < 3 {
-					return false
-				}
-				switch s[:3] {
-				case "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec":
-					return true
-				}
-				return false
-			}
+			return preDateEnglish
 		default: // French words
-			return func(s string) bool {
-				if k := run(s, 0, setDigit); k > 0 {
-					c := at(s, k)
-					return k <= 2 && isRESpace(c) || k == 1 && s[0] == '1' && c == 'e'
-				}
-				if len(s) < 3 {
-					return false
-				}
-				// Every French month name starts with one of these, in
-				// either case for the first letter.
-				p := string(s[0]|0x20) + s[1:3]
-				switch p {
-				case "jan", "fev", "mar", "avr", "mai", "jui", "sep", "oct", "nov", "dec":
-					return true
-				}
-				// févr-, déc- and août carry a two-byte letter.
-				return strings.HasPrefix(p, "f\xc3") || strings.HasPrefix(p, "d\xc3") || strings.HasPrefix(p, "ao")
-			}
+			return preDateFrench
 		}
 	case "TIME":
 		// An hour of one or two digits, then ':', or [ap]m or h after an
@@ -241,4 +211,121 @@ func prefilterFor(class, pattern string) prefilter {
 		}
 	}
 	return nil
+}
+
+// skipSpaces returns the index after the \s+ at s[i:], or -1 when there is
+// no space there.
+func skipSpaces(s string, i int) int {
+	if !isRESpace(at(s, i)) {
+		return -1
+	}
+	for isRESpace(at(s, i)) {
+		i++
+	}
+	return i
+}
+
+// enMonthStem reports whether an English month name or abbreviation (as
+// the DATE pattern writes them: capitalised) starts at s[i:].
+func enMonthStem(s string, i int) bool {
+	if i+3 > len(s) {
+		return false
+	}
+	switch s[i : i+3] {
+	case "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec":
+		return true
+	}
+	return false
+}
+
+// preDateEnglish: "3rd of March", "March 3", "March, 2021" — a month must
+// follow the day, and a space and a digit must follow the month.
+func preDateEnglish(s string) bool {
+	if k := run(s, 0, setDigit); k > 0 {
+		if k > 2 {
+			return false
+		}
+		j := k
+		switch s[j:min(j+2, len(s))] {
+		case "st", "nd", "rd", "th":
+			j += 2
+		}
+		if j = skipSpaces(s, j); j < 0 {
+			return false
+		}
+		if strings.HasPrefix(s[j:], "of") {
+			if k := skipSpaces(s, j+2); k > 0 {
+				j = k
+			}
+		}
+		return enMonthStem(s, j)
+	}
+	if !enMonthStem(s, 0) {
+		return false
+	}
+	j := 3
+	for j < len(s) && s[j] >= 'a' && s[j] <= 'z' {
+		j++
+	}
+	if at(s, j) == '.' {
+		j++
+	}
+	if at(s, j) == ',' {
+		j++
+	}
+	if j = skipSpaces(s, j); j < 0 {
+		return false
+	}
+	return isDigitByte(at(s, j))
+}
+
+// frMonthNames are the French month names as the DATE pattern spells them
+// (the first letter in either case).
+var frMonthNames = []string{"janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout",
+	"septembre", "octobre", "novembre", "décembre", "decembre"}
+
+// frMonthAt reports whether a French month name starts at s[i:].
+func frMonthAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	c := s[i] | 0x20
+	for _, m := range frMonthNames {
+		if m[0] == c && strings.HasPrefix(s[i+1:], m[1:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// preDateFrench: "1er janvier", "3 mars 2024", "mars 2024".
+func preDateFrench(s string) bool {
+	if k := run(s, 0, setDigit); k > 0 {
+		j := k
+		if strings.HasPrefix(s, "1er") {
+			j = 3
+			if k2 := skipSpaces(s, j); k2 > 0 && frMonthAt(s, k2) {
+				return true
+			}
+			j = k
+		}
+		if k > 2 {
+			return false
+		}
+		if j = skipSpaces(s, j); j < 0 {
+			return false
+		}
+		return frMonthAt(s, j)
+	}
+	if !frMonthAt(s, 0) {
+		return false
+	}
+	j := 0
+	for j < len(s) && !isRESpace(s[j]) {
+		j++
+	}
+	if j = skipSpaces(s, j); j < 0 {
+		return false
+	}
+	return exactDigits(s, j, 4)
 }
