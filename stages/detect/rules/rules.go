@@ -3,6 +3,7 @@ package rules
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"regexp"
 	"sort"
 	"strings"
@@ -32,8 +33,14 @@ type Method struct {
 	kw   keywords
 	// firstSets are the recognizers' distinct first-byte sets.
 	firstSets [][256]bool
-	classes   []string
-	minScore  float64
+	// digitRecs are the recognizers scanDigits runs (digit scope, whole
+	// match), digitBit their bit by recognizer index (-1: not one), and
+	// digitByFirst the bits of those whose pattern can start with a byte.
+	digitRecs    []int
+	digitBit     []int
+	digitByFirst [256]uint64
+	classes      []string
+	minScore     float64
 }
 
 // Classes returns every class the rules method can detect, sorted.
@@ -127,6 +134,20 @@ func New(opts Options) (*Method, error) {
 		}
 		m.recs = append(m.recs, &recognizer{kwMask: kwMask, firstID: firstID, class: s.class, re: re, anch: anch, first: first, maxLen: maxLen, group: s.group, need: s.need, words: s.words, check: s.check, scope: s.scope, pre: prefilterFor(s.class, s.pattern), fast: matcherFor(s.class, s.pattern)})
 	}
+	for ri, r := range m.recs {
+		m.digitBit = append(m.digitBit, -1)
+		if r.scope.kind != kindDigits || r.group != 0 || len(m.digitRecs) == 64 {
+			continue
+		}
+		bit := len(m.digitRecs)
+		m.digitBit[ri] = bit
+		m.digitRecs = append(m.digitRecs, ri)
+		for c := range r.first {
+			if r.first[c] {
+				m.digitByFirst[c] |= 1 << bit
+			}
+		}
+	}
 	for c := range enabled {
 		m.classes = append(m.classes, c)
 	}
@@ -211,8 +232,13 @@ func (m *Method) find(d *doc, text string) []record.Span {
 	d.reset(text)
 	d.kw = &m.kw
 	var cands []candidate
-	for _, r := range m.recs {
+	var digitActive uint64 // bit i: m.digitRecs[i] runs
+	for ri, r := range m.recs {
 		if d.feat&r.need != r.need || (r.words != nil && !d.hasAny(r.kwMask)) {
+			continue
+		}
+		if bit := m.digitBit[ri]; bit >= 0 {
+			digitActive |= 1 << bit
 			continue
 		}
 		var regions [][2]int
@@ -234,6 +260,9 @@ func (m *Method) find(d *doc, text string) []record.Span {
 		if r.scope.kind != kindDigits {
 			d.regions = regions[:0]
 		}
+	}
+	if digitActive != 0 {
+		cands = m.scanDigits(d, digitActive, cands)
 	}
 	if len(cands) == 0 {
 		return nil
@@ -268,7 +297,6 @@ func (m *Method) scan(d *doc, r *recognizer, a, b int, cands []candidate) []cand
 // after each match resumes at its end, as FindAll does. It is many times
 // faster than an unanchored search, which tries every position.
 func (m *Method) scanStarts(d *doc, r *recognizer, a, b int, cands []candidate) []candidate {
-	text := d.text
 	starts := d.startsFor(m, r.firstID)
 	// First start at or after a (binary search).
 	lo, hi := 0, len(starts)
@@ -289,27 +317,69 @@ func (m *Method) scanStarts(d *doc, r *recognizer, a, b int, cands []candidate) 
 		if pos < next {
 			continue
 		}
-		// Bound the input: the backtracker's cost grows with it, and no
-		// match is longer than maxLen.
-		win := text[pos:min(b, pos+r.maxLen)]
-		var n int
-		if r.fast != nil {
-			n = r.fast(win)
-		} else {
-			if r.pre != nil && !r.pre(win) {
-				continue
+		n := 0
+		if n, cands = m.tryAt(d, r, pos, b, cands); n > 0 {
+			next = pos + n
+		}
+	}
+	return cands
+}
+
+// tryAt matches r at byte pos of d's text (the match may not pass b),
+// appends the candidate its check accepts and returns the match length (0:
+// no match).
+func (m *Method) tryAt(d *doc, r *recognizer, pos, b int, cands []candidate) (int, []candidate) {
+	// Bound the input: the backtracker's cost grows with it, and no match
+	// is longer than maxLen.
+	win := d.text[pos:min(b, pos+r.maxLen)]
+	var n int
+	if r.fast != nil {
+		n = r.fast(win)
+	} else {
+		if r.pre != nil && !r.pre(win) {
+			return 0, cands
+		}
+		if loc := r.anch.FindStringIndex(win); loc != nil {
+			n = loc[1]
+		}
+	}
+	if n == 0 {
+		return 0, cands
+	}
+	if ns, ne, score, ok := r.check(d, pos, pos+n); ok && score >= m.minScore && ns < ne {
+		cands = append(cands, candidate{s: ns, e: ne, class: r.class, score: score})
+	}
+	return n, cands
+}
+
+// scanDigits runs the active digit-scoped recognizers (bit i: m.digitRecs[i])
+// over the digit regions in one pass over their word starts: at each start
+// only the recognizers whose pattern can begin with its byte are tried.
+// Each recognizer resumes after its own last match, so the candidates are
+// those scanStarts finds recognizer by recognizer.
+func (m *Method) scanDigits(d *doc, active uint64, cands []candidate) []candidate {
+	text := d.text
+	starts := d.wordStarts()
+	var next [64]int
+	k := 0
+	for _, reg := range d.digitRegions() {
+		a, b := reg[0], reg[1]
+		for k < len(starts) && int(starts[k]) < a {
+			k++
+		}
+		for ; k < len(starts) && int(starts[k]) < b; k++ {
+			pos := int(starts[k])
+			for mask := m.digitByFirst[text[pos]] & active; mask != 0; mask &= mask - 1 {
+				i := bits.TrailingZeros64(mask)
+				if pos < next[i] {
+					continue
+				}
+				var n int
+				if n, cands = m.tryAt(d, m.recs[m.digitRecs[i]], pos, b, cands); n > 0 {
+					next[i] = pos + n
+				}
 			}
-			if loc := r.anch.FindStringIndex(win); loc != nil {
-				n = loc[1]
-			}
 		}
-		if n == 0 {
-			continue
-		}
-		if ns, ne, score, ok := r.check(d, pos, pos+n); ok && score >= m.minScore && ns < ne {
-			cands = append(cands, candidate{s: ns, e: ne, class: r.class, score: score})
-		}
-		next = pos + n
 	}
 	return cands
 }
