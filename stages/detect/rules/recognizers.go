@@ -18,20 +18,21 @@ type checkFunc func(d *doc, s, e int) (ns, ne int, score float64, ok bool)
 
 // recognizer is one pattern for one class.
 type recognizer struct {
-	class   string
-	re      *regexp.Regexp
-	anch    *regexp.Regexp // ^(?:pattern), for scanning from chosen starts
-	first   [256]bool      // bytes a match can start with
-	maxLen  int            // longest match, in bytes
-	group   int            // submatch holding the value (0: whole match)
-	need    feature        // all of these document features are required
-	words   []string       // when set, one must occur in the lower-cased text
-	kwMask  uint64         // words as a keyword bit set
-	firstID int            // index of first in Method.firstSets
-	scope   scope          // where the regexp runs
-	pre     prefilter      // cheap necessary condition at a start (nil: none)
-	fast    matcher        // hand-written equivalent of anch (nil: none)
-	check   checkFunc
+	class     string
+	re        *regexp.Regexp
+	anch      *regexp.Regexp // ^(?:pattern), for scanning from chosen starts
+	first     [256]bool      // bytes a match can start with
+	maxLen    int            // longest match, in bytes
+	group     int            // submatch holding the value (0: whole match)
+	need      feature        // all of these document features are required
+	words     []string       // when set, one must occur in the lower-cased text
+	kwMask    uint64         // words as a keyword bit set
+	minDigits int            // scan: digits in a row the value group needs
+	firstID   int            // index of first in Method.firstSets
+	scope     scope          // where the regexp runs
+	pre       prefilter      // cheap necessary condition at a start (nil: none)
+	fast      matcher        // hand-written equivalent of anch (nil: none)
+	check     checkFunc
 }
 
 // Context words, English and French, lower case.
@@ -605,8 +606,6 @@ func checkDateNumeric(d *doc, s, e int) (int, int, float64, bool) {
 	return 0, 0, 0, false
 }
 
-var dayRe = regexp.MustCompile(`\d+`)
-
 // checkDateWords checks the day number(s) of a date written with a month
 // name: each 1–2 digit number must be a day 1–31, each 4-digit one a year.
 func checkDateWords(d *doc, s, e int) (int, int, float64, bool) {
@@ -614,7 +613,17 @@ func checkDateWords(d *doc, s, e int) (int, int, float64, bool) {
 		return 0, 0, 0, false
 	}
 	hasYear, hasDay := false, false
-	for _, n := range dayRe.FindAllString(d.text[s:e], -1) {
+	raw := d.text[s:e]
+	for i := 0; i < len(raw); i++ {
+		if !isDigitByte(raw[i]) {
+			continue
+		}
+		j := i
+		for j < len(raw) && isDigitByte(raw[j]) {
+			j++
+		}
+		n := raw[i:j]
+		i = j
 		v, _ := strconv.Atoi(n)
 		switch {
 		case len(n) == 4 && v >= 1000 && v < 3000:

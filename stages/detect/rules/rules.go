@@ -1,10 +1,12 @@
 package rules
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/bits"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -132,7 +134,7 @@ func New(opts Options) (*Method, error) {
 			firstID = len(m.firstSets)
 			m.firstSets = append(m.firstSets, first)
 		}
-		m.recs = append(m.recs, &recognizer{kwMask: kwMask, firstID: firstID, class: s.class, re: re, anch: anch, first: first, maxLen: maxLen, group: s.group, need: s.need, words: s.words, check: s.check, scope: s.scope, pre: prefilterFor(s.class, s.pattern), fast: matcherFor(s.class, s.pattern)})
+		m.recs = append(m.recs, &recognizer{minDigits: valueDigits(s.class), kwMask: kwMask, firstID: firstID, class: s.class, re: re, anch: anch, first: first, maxLen: maxLen, group: s.group, need: s.need, words: s.words, check: s.check, scope: s.scope, pre: prefilterFor(s.class, s.pattern), fast: matcherFor(s.class, s.pattern)})
 	}
 	for ri, r := range m.recs {
 		m.digitBit = append(m.digitBit, -1)
@@ -267,16 +269,21 @@ func (m *Method) find(d *doc, text string) []record.Span {
 	if len(cands) == 0 {
 		return nil
 	}
-	off := record.NewOffsets(text)
 	spans := make([]record.Span, len(cands))
 	for i, c := range cands {
-		spans[i] = record.Span{Start: off.CodePoint(c.s), End: off.CodePoint(c.e), Label: c.class, Score: c.score}
+		spans[i] = record.Span{Start: c.s, End: c.e, Label: c.class, Score: c.score}
+	}
+	if d.feat&fNonASCII != 0 {
+		d.codePoints(spans)
 	}
 	return resolve(spans)
 }
 
 // scan runs r on text[a:b] and appends the accepted candidates.
 func (m *Method) scan(d *doc, r *recognizer, a, b int, cands []candidate) []candidate {
+	if r.minDigits > 0 && !hasDigitRun(d.text[a:b], r.minDigits) {
+		return cands // the value group needs that many digits in a row
+	}
 	for _, loc := range r.re.FindAllStringSubmatchIndex(d.text[a:b], -1) {
 		s, e := loc[2*r.group], loc[2*r.group+1]
 		if s < 0 || s == e {
@@ -387,18 +394,19 @@ func (m *Method) scanDigits(d *doc, active uint64, cands []candidate) []candidat
 // resolve keeps a non-overlapping subset of spans: higher score first, then
 // longer, then earlier, then label order; the result is sorted by start.
 func resolve(spans []record.Span) []record.Span {
-	sort.SliceStable(spans, func(i, j int) bool {
-		a, b := spans[i], spans[j]
-		if a.Score != b.Score {
-			return a.Score > b.Score
+	slices.SortStableFunc(spans, func(a, b record.Span) int {
+		switch {
+		case a.Score != b.Score:
+			if a.Score > b.Score {
+				return -1
+			}
+			return 1
+		case a.Len() != b.Len():
+			return cmp.Compare(b.Len(), a.Len())
+		case a.Start != b.Start:
+			return cmp.Compare(a.Start, b.Start)
 		}
-		if a.Len() != b.Len() {
-			return a.Len() > b.Len()
-		}
-		if a.Start != b.Start {
-			return a.Start < b.Start
-		}
-		return a.Label < b.Label
+		return strings.Compare(a.Label, b.Label)
 	})
 	kept := make([]record.Span, 0, len(spans))
 	for _, s := range spans {
@@ -412,4 +420,31 @@ func resolve(spans []record.Span) []record.Span {
 		kept[i] = s
 	}
 	return kept
+}
+
+// valueDigits is the shortest run of digits the value group of a
+// context-led recognizer (CVV, PIN) needs: \d{3,4}, \d{4,8}.
+func valueDigits(class string) int {
+	switch class {
+	case "CREDITCARDCVV":
+		return 3
+	case "PIN":
+		return 4
+	}
+	return 0
+}
+
+// hasDigitRun reports whether s holds n ASCII digits in a row.
+func hasDigitRun(s string, n int) bool {
+	k := 0
+	for i := 0; i < len(s); i++ {
+		if isDigitByte(s[i]) {
+			if k++; k >= n {
+				return true
+			}
+		} else {
+			k = 0
+		}
+	}
+	return false
 }

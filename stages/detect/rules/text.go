@@ -2,9 +2,13 @@ package rules
 
 import (
 	"bytes"
+	"cmp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/piimask/piimask/stages/record"
 )
 
 // feature is a bit set of cheap per-document facts used to skip recognizers
@@ -19,7 +23,8 @@ const (
 	fSlash
 	fDash
 	fUpper
-	fHex // a-f / A-F letter (for hexadecimal forms)
+	fHex      // a-f / A-F letter (for hexadecimal forms)
+	fNonASCII // a byte >= 0x80
 )
 
 // doc is one text being scanned, with an ASCII-lower-cased copy whose byte
@@ -42,44 +47,53 @@ type doc struct {
 	occs    []occurrence // keyword occurrences, computed on first use
 	kwFound uint64       // bit set of the keywords in occs
 	kwDone  bool
-	regions [][2]int // scratch for word regions
+
+	ends    []offsetRef // scratch for codePoints
+	regions [][2]int    // scratch for word regions
 }
+
+// byteFeature maps a byte to the features it sets.
+var byteFeature = func() (t [256]feature) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = fDigit
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = fUpper
+	}
+	for c := 'A'; c <= 'F'; c++ {
+		t[c] |= fHex
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = fHex
+	}
+	t['@'], t[':'], t['.'], t['/'], t['-'] = fAt, fColon, fDot, fSlash, fDash
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = fNonASCII
+	}
+	return t
+}()
 
 // reset prepares d for text, reusing d.lower's storage.
 func (d *doc) reset(text string) {
 	d.text = text
-	d.lower = d.lower[:0]
 	d.digitsDone = false
 	d.startsDone = false
 	clear(d.byFirstDone)
 	d.kwDone = false
+	if cap(d.lower) < len(text) {
+		d.lower = make([]byte, len(text), len(text)+len(text)/2)
+	}
+	lower := d.lower[:len(text)]
 	var f feature
 	for i := 0; i < len(text); i++ {
 		c := text[i]
-		switch {
-		case c >= '0' && c <= '9':
-			f |= fDigit
-		case c >= 'A' && c <= 'Z':
-			f |= fUpper
-			if c <= 'F' {
-				f |= fHex
-			}
+		f |= byteFeature[c]
+		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
-		case c >= 'a' && c <= 'f':
-			f |= fHex
-		case c == '@':
-			f |= fAt
-		case c == ':':
-			f |= fColon
-		case c == '.':
-			f |= fDot
-		case c == '/':
-			f |= fSlash
-		case c == '-':
-			f |= fDash
 		}
-		d.lower = append(d.lower, c)
+		lower[i] = c
 	}
+	d.lower = lower
 	d.feat = f
 }
 
@@ -217,10 +231,9 @@ func digitsOf(buf []byte, s string) []byte {
 	return buf
 }
 
-// pieces returns the byte ranges of the space-separated pieces of
+// pieces appends to out the byte ranges of the space-separated pieces of
 // text[s:e], as absolute offsets.
-func pieces(text string, s, e int) [][2]int {
-	var out [][2]int
+func pieces(out [][2]int, text string, s, e int) [][2]int {
 	start := -1
 	for i := s; i < e; i++ {
 		if text[i] == ' ' {
@@ -243,7 +256,8 @@ func pieces(text string, s, e int) [][2]int {
 // greedy pattern that swallowed a neighbouring number still yield the
 // identifier inside it. With fixStart only trailing pieces are dropped.
 func shrink(text string, s, e int, fixStart bool, try func(s, e int) (float64, bool)) (int, int, float64, bool) {
-	ps := pieces(text, s, e)
+	var buf [16][2]int
+	ps := pieces(buf[:0], text, s, e)
 	if len(ps) > 12 {
 		ps = ps[:12]
 	}
@@ -434,4 +448,40 @@ func (d *doc) wordStarts() []int32 {
 	}
 	d.starts = starts
 	return starts
+}
+
+// codePoints converts the spans' byte offsets to code-point offsets, as
+// record.Offsets.CodePoint does (the index of the last rune starting at or
+// before the offset; the text's length maps to its rune count), in one pass
+// over the text and without a per-byte table.
+func (d *doc) codePoints(spans []record.Span) {
+	ends := d.ends[:0]
+	for i := range spans {
+		ends = append(ends, offsetRef{off: spans[i].Start, ref: &spans[i].Start}, offsetRef{off: spans[i].End, ref: &spans[i].End})
+	}
+	slices.SortFunc(ends, func(a, b offsetRef) int { return cmp.Compare(a.off, b.off) })
+	j, k := 0, 0 // k: rune starts seen
+	for i := range d.text {
+		for j < len(ends) && ends[j].off < i {
+			*ends[j].ref = k - 1
+			j++
+		}
+		k++
+	}
+	for ; j < len(ends); j++ {
+		if ends[j].off >= len(d.text) {
+			*ends[j].ref = k
+		} else {
+			*ends[j].ref = k - 1
+		}
+	}
+	clear(ends)
+	d.ends = ends[:0]
+}
+
+// offsetRef is a byte offset and the span field to overwrite with its
+// code-point offset.
+type offsetRef struct {
+	off int
+	ref *int
 }
