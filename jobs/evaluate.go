@@ -187,7 +187,7 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	if workers <= 0 {
 		workers = 2
 	}
-	bar := newProgress(env, "evaluate")
+	bar := newProgress(env, "evaluate", expectedDocuments(job))
 	collector := newReportCollector(job.Report)
 	r := pipeline.New(detect.WithEvents(ctx, env.Metrics), pipeline.WithObserver(env.Metrics))
 	src := pipeline.Source(r, "read", in.produce)

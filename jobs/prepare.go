@@ -196,7 +196,7 @@ func runPrepare(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	if workers <= 0 {
 		workers = 2
 	}
-	bar := newProgress(env, "prepare")
+	bar := newProgress(env, "prepare", expectedDocuments(job))
 	r := pipeline.New(ctx, pipeline.WithObserver(env.Metrics))
 	src := pipeline.Source(r, "read", in.produce)
 	docs := pipeline.Map(r, "tokenize+align", src, workers, func(ctx context.Context, rec record.Record) (*prepared, error) {
