@@ -225,7 +225,7 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	if batchSize <= 0 {
 		batchSize = 32
 	}
-	bar := newProgress(env, "mask")
+	bar := newProgress(env, "mask", -1)
 	defer bar.Finish()
 	r := pipeline.New(detect.WithEvents(ctx, env.Metrics), pipeline.WithObserver(env.Metrics))
 	src := pipeline.Source(r, "read", func(ctx context.Context, emit func(*maskItem) error) error {
