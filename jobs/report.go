@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/piimask/piimask/jobs/config"
+	"github.com/piimask/piimask/stages/metrics"
 	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/record"
 	"github.com/piimask/piimask/stages/report"
@@ -201,8 +202,20 @@ func buildReport(ctx context.Context, job *config.Job, env *Env, s config.Report
 	if s.ShowPII {
 		notes = append(notes, "show_pii is on: example errors show the original PII.")
 	}
+	var sections []report.Section
+	for _, path := range s.Bench {
+		b, err := metrics.ReadBench(path)
+		if err != nil {
+			return fmt.Errorf("report.bench: %w", err)
+		}
+		sec, err := report.BenchSection(b)
+		if err != nil {
+			return err
+		}
+		sections = append(sections, sec)
+	}
 	rep, err := report.Build(ctx, report.Inputs{
-		Title: title, Methods: methods, Examples: examples, Notes: notes, WorstClasses: s.WorstClasses,
+		Title: title, Methods: methods, Examples: examples, Notes: notes, WorstClasses: s.WorstClasses, Sections: sections,
 		Bootstrap: score.BootstrapOptions{Iterations: job.Scoring.Bootstrap, Seed: uint64(job.Scoring.Seed)},
 	})
 	if err != nil {

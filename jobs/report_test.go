@@ -3,6 +3,7 @@ package jobs
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/generate"
+	"github.com/piimask/piimask/stages/metrics"
 	"github.com/piimask/piimask/stages/report"
 )
 
@@ -304,5 +306,48 @@ func TestWriteEvaluateReport(t *testing.T) {
 	}
 	if newReportCollector(&config.Report{Disabled: true}) != nil || newReportCollector(&config.Report{Examples: -1}) != nil {
 		t.Error("collector made although the report or its examples are off")
+	}
+}
+
+// A bench.json listed in report.bench becomes a section of the report.
+func TestReportIncludesBenchSection(t *testing.T) {
+	var out bytes.Buffer
+	env := testEnv(&out)
+	env.defaults()
+	dir := t.TempDir()
+	l := twoMethodConfig(t, env, dir, 60)
+	ctx := context.Background()
+	if err := runEvaluate(ctx, l, env); err != nil {
+		t.Fatal(err)
+	}
+	bench := metrics.BenchResult{Name: "bench", CPUs: 2, GoVersion: "go1.26", Tokenizer: "builtin:baseline",
+		Methods: []metrics.BenchMethod{{Name: "rules", Type: "rules",
+			Lengths:     []metrics.LengthResult{{Bucket: "short", Docs: 200, DocsPerSecond: 30307, LatencyRatio: 1}},
+			Concurrency: []metrics.WorkerResult{{Workers: 1, Docs: 2000, DocsPerSecond: 7053.3, Speedup: 1}, {Workers: 8, Docs: 2000, DocsPerSecond: 10220.7, Speedup: 1.45}}}}}
+	data, _ := json.Marshal(bench)
+	benchPath := filepath.Join(t.TempDir(), "bench.json")
+	if err := os.WriteFile(benchPath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outDir := t.TempDir()
+	job := *l.Job
+	job.Output.Dir = outDir
+	lr := &config.Loaded{Job: &job, File: l.File}
+	if err := runReportSection(ctx, lr, env, &config.Report{Results: []string{dir}, Bench: []string{benchPath}}); err != nil {
+		t.Fatal(err)
+	}
+	html, err := os.ReadFile(filepath.Join(outDir, ReportHTML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Speed and concurrency", "1.45×", "7053.3"} {
+		if !bytes.Contains(html, []byte(want)) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	// A missing bench file is an error naming the section.
+	err = runReportSection(ctx, lr, env, &config.Report{Results: []string{dir}, Bench: []string{filepath.Join(outDir, "nope.json")}})
+	if err == nil || !strings.Contains(err.Error(), "report.bench") {
+		t.Fatalf("err = %v, want a report.bench error", err)
 	}
 }

@@ -23,4 +23,7 @@ type Report struct {
 	WorstClasses int `yaml:"worst_classes"`
 	// Disabled turns the report at the end of evaluate off.
 	Disabled bool `yaml:"disabled"`
+	// Bench lists bench.json files written by `piimask bench`; each becomes a
+	// "Speed and concurrency" section of the report.
+	Bench []string `yaml:"bench"`
 }
