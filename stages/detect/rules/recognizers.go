@@ -37,16 +37,14 @@ type recognizer struct {
 
 // Context words, English and French, lower case.
 var (
-	ctxCVV      = []string{"cvv", "cvv2", "cvc", "cvc2", "security code", "code de sécurité", "code de securite", "cryptogramme"}
-	ctxPIN      = []string{"pin", "code pin", "pin code", "code secret", "code confidentiel"}
-	ctxPassword = []string{"password", "passwd", "passcode", "pwd", "mot de passe", "mdp"}
-	ctxZip      = []string{"zip", "zipcode", "zip code", "postal", "postcode", "post code", "code postal", "cp"}
-	ctxSSN      = []string{"ssn", "social security", "sécurité sociale", "securite sociale", "insee", "nir"}
-	ctxVIN      = []string{"vin", "vehicle", "véhicule", "vehicule", "chassis", "châssis", "car", "voiture"}
-	ctxBIC      = []string{"bic", "swift", "bank", "banque", "iban"}
-	ctxBTC      = []string{"bitcoin", "btc", "wallet", "portefeuille", "crypto"}
-	ctxLTC      = []string{"litecoin", "ltc", "wallet", "portefeuille", "crypto"}
-	ctxIMEI     = []string{"imei"}
+	ctxCVV  = []string{"cvv", "cvv2", "cvc", "cvc2", "security code", "code de sécurité", "code de securite", "cryptogramme"}
+	ctxZip  = []string{"zip", "zipcode", "zip code", "postal", "postcode", "post code", "code postal", "cp"}
+	ctxSSN  = []string{"ssn", "social security", "sécurité sociale", "securite sociale", "insee", "nir"}
+	ctxVIN  = []string{"vin", "vehicle", "véhicule", "vehicule", "chassis", "châssis", "car", "voiture"}
+	ctxBIC  = []string{"bic", "swift", "bank", "banque", "iban"}
+	ctxBTC  = []string{"bitcoin", "btc", "wallet", "portefeuille", "crypto"}
+	ctxLTC  = []string{"litecoin", "ltc", "wallet", "portefeuille", "crypto"}
+	ctxIMEI = []string{"imei"}
 )
 
 // Month-name stems that gate the date recognizers (lower case).

@@ -146,18 +146,6 @@ func (d *doc) contextBefore(s, window int, words []string) bool {
 	return containsWord(d.lower[lo:s], words)
 }
 
-// contextAround is contextBefore plus the window after byte offset e.
-func (d *doc) contextAround(s, e, window int, words []string) bool {
-	if d.contextBefore(s, window, words) {
-		return true
-	}
-	hi := e + window
-	if hi > len(d.lower) {
-		hi = len(d.lower)
-	}
-	return containsWord(d.lower[e:hi], words)
-}
-
 func containsWord(hay []byte, words []string) bool {
 	for _, w := range words {
 		off := 0

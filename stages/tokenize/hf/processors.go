@@ -25,7 +25,6 @@ func (s processorSeq) process(e *tokenize.Encoding, add bool) *tokenize.Encoding
 type specialTok struct {
 	ids    []int
 	tokens []string
-	typeID int
 }
 
 // templateProcessor also covers BertProcessing and RobertaProcessing.
