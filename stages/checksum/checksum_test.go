@@ -350,15 +350,32 @@ func FuzzValidatorsNoPanic(f *testing.F) {
 	for _, s := range []string{"GB82WEST12345698765432", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"} {
 		f.Add(s)
 	}
+	// Each validator must not panic, and whatever it accepts must have the
+	// identifier's basic shape (the package doc: false for anything malformed).
+	validators := []struct {
+		name  string
+		valid func(string) bool
+		shape func(string) bool
+	}{
+		{"Luhn", Luhn, func(s string) bool { return len(s) >= 2 && allDigits(s) }},
+		{"IBAN", IBAN, func(s string) bool { return len(s) >= 15 && len(s) <= 34 && isUpper(s[0]) && isUpper(s[1]) }},
+		{"VIN", VIN, func(s string) bool { return len(s) == 17 }},
+		{"BitcoinLegacy", BitcoinLegacy, func(s string) bool { return s[0] == '1' || s[0] == '3' }},
+		{"EthereumAddress", EthereumAddress, func(s string) bool { return len(s) == 42 && (s[:2] == "0x" || s[:2] == "0X") }},
+		{"SSN", SSN, func(s string) bool { return len(s) == 9 || len(s) == 11 }},
+		{"NIR", NIR, func(s string) bool { return len(strings.ReplaceAll(s, " ", "")) == 15 }},
+		{"BIC", BIC, func(s string) bool { return len(s) == 8 || len(s) == 11 }},
+	}
 	f.Fuzz(func(t *testing.T, s string) {
-		Luhn(s)
-		IBAN(s)
-		VIN(s)
-		BitcoinLegacy(s)
-		SegwitDecode("bc", s)
-		EthereumAddress(s)
-		SSN(s)
-		NIR(s)
-		BIC(s)
+		for _, v := range validators {
+			if v.valid(s) && !v.shape(s) {
+				t.Errorf("%s(%q) = true for a value of the wrong shape", v.name, s)
+			}
+		}
+		if version, program, err := SegwitDecode("bc", s); err == nil {
+			if version < 0 || version > 16 || len(program) < 2 || len(program) > 40 {
+				t.Errorf("SegwitDecode(%q) = version %d, %d-byte program, want 0..16 and 2..40 bytes", s, version, len(program))
+			}
+		}
 	})
 }
