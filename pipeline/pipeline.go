@@ -83,6 +83,7 @@ type StageError struct {
 	Err   error
 }
 
+// Error names the stage and gives its error.
 func (e *StageError) Error() string { return fmt.Sprintf("stage %s: %v", e.Stage, e.Err) }
 
 // Unwrap gives the stage's own error.

@@ -19,6 +19,7 @@ type Problem struct {
 	Message string
 }
 
+// String gives the problem as "file:line: path: message".
 func (p Problem) String() string {
 	loc := p.File
 	if p.Line > 0 {
@@ -33,6 +34,7 @@ func (p Problem) String() string {
 // Problems is a list of config problems; as an error it prints all of them.
 type Problems []Problem
 
+// Error gives every problem, one per line.
 func (ps Problems) Error() string {
 	lines := make([]string, len(ps))
 	for i, p := range ps {

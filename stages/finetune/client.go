@@ -63,6 +63,7 @@ type APIError struct {
 	Message string
 }
 
+// Error gives the request, the HTTP status and the provider's message.
 func (e *APIError) Error() string {
 	if e.Message != "" {
 		return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.Status, e.Message)
