@@ -379,3 +379,27 @@ func FuzzValidatorsNoPanic(f *testing.F) {
 		}
 	})
 }
+
+// TestGeneratorErrorsHoldNoValue checks that a rejected input (a card, NIR or
+// IBAN fragment, i.e. PII) is not copied into the error message.
+func TestGeneratorErrorsHoldNoValue(t *testing.T) {
+	tests := []struct {
+		name  string
+		value string
+		call  func(string) error
+	}{
+		{"LuhnCheckDigit", "41111111x111111", func(s string) error { _, err := LuhnCheckDigit(s); return err }},
+		{"NIRKey", "18512x5123456", func(s string) error { _, err := NIRKey(s); return err }},
+		{"IBANCheckDigits", "3000600001123456789018x", func(s string) error { _, err := IBANCheckDigits("FR", s); return err }},
+	}
+	for _, tt := range tests {
+		err := tt.call(tt.value)
+		if err == nil {
+			t.Errorf("%s(%q): no error", tt.name, tt.value)
+			continue
+		}
+		if strings.Contains(err.Error(), tt.value) {
+			t.Errorf("%s error %q holds the value", tt.name, err)
+		}
+	}
+}

@@ -59,7 +59,7 @@ func IBANCheckDigits(country, bban string) (string, error) {
 	}
 	r, ok := mod97(bban, country+"00")
 	if !ok || bban == "" {
-		return "", fmt.Errorf("iban: BBAN %q must be non-empty upper-case letters and digits", bban)
+		return "", fmt.Errorf("iban: BBAN of %d characters must be non-empty upper-case letters and digits", len(bban))
 	}
 	return fmt.Sprintf("%02d", 98-r), nil
 }

@@ -63,7 +63,7 @@ func NIRKey(nir13 string) (int, error) {
 		digits = nir13[:5] + "18" + nir13[7:]
 	}
 	if !allDigits(digits) {
-		return 0, fmt.Errorf("nir: %q is not numeric", nir13)
+		return 0, fmt.Errorf("nir: not numeric (apart from a 2A/2B department)")
 	}
 	if m, _ := strconv.Atoi(digits[3:5]); m == 0 || (m > 12 && m < 20) {
 		return 0, fmt.Errorf("nir: month %02d", m)

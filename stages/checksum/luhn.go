@@ -20,7 +20,8 @@ func LuhnCheckDigit(payload string) (byte, error) {
 	}
 	sum, ok := luhnSum(payload, true)
 	if !ok {
-		return 0, fmt.Errorf("luhn: payload %q has a non-digit", payload)
+		// The payload is (part of) a card number: never put it in an error.
+		return 0, fmt.Errorf("luhn: payload of %d characters has a non-digit", len(payload))
 	}
 	return byte('0' + (10-sum%10)%10), nil
 }
