@@ -515,36 +515,41 @@ func checkVIN(d *doc, s, e int) (int, int, float64, bool) {
 }
 
 func checkBitcoin(d *doc, s, e int) (int, int, float64, bool) {
-	if !bounded(d.text, s, e) {
-		return 0, 0, 0, false
-	}
-	raw := d.text[s:e]
-	if raw[0] == '1' || raw[0] == '3' {
-		if checksum.BitcoinLegacy(raw) {
-			return s, e, 0.95, true
-		}
-	} else if _, _, err := checksum.SegwitDecode("bc", raw); err == nil {
-		return s, e, 0.95, true
-	}
-	if d.contextBefore(s, 40, ctxBTC) && hasMixedAlnum(raw) {
-		return s, e, 0.5, true
-	}
-	return 0, 0, 0, false
+	return checkCoin(d, s, e, coinBitcoin)
 }
 
 func checkLitecoin(d *doc, s, e int) (int, int, float64, bool) {
+	return checkCoin(d, s, e, coinLitecoin)
+}
+
+// coin says how checkCoin validates one currency's addresses.
+type coin struct {
+	legacyFirst string            // first characters of a base58check address
+	legacy      func(string) bool // base58check validator
+	hrp         string            // bech32 human-readable part
+	ctx         []string          // context words for an unvalidated address
+}
+
+var (
+	coinBitcoin  = coin{legacyFirst: "13", legacy: checksum.BitcoinLegacy, hrp: "bc", ctx: ctxBTC}
+	coinLitecoin = coin{legacyFirst: "LM", legacy: checksum.LitecoinLegacy, hrp: "ltc", ctx: ctxLTC}
+)
+
+// checkCoin accepts a valid legacy (base58check) or segwit (bech32)
+// address at 0.95, or an alphanumeric one after a context word at 0.5.
+func checkCoin(d *doc, s, e int, c coin) (int, int, float64, bool) {
 	if !bounded(d.text, s, e) {
 		return 0, 0, 0, false
 	}
 	raw := d.text[s:e]
-	if raw[0] == 'L' || raw[0] == 'M' {
-		if checksum.LitecoinLegacy(raw) {
+	if strings.IndexByte(c.legacyFirst, raw[0]) >= 0 {
+		if c.legacy(raw) {
 			return s, e, 0.95, true
 		}
-	} else if _, _, err := checksum.SegwitDecode("ltc", raw); err == nil {
+	} else if _, _, err := checksum.SegwitDecode(c.hrp, raw); err == nil {
 		return s, e, 0.95, true
 	}
-	if d.contextBefore(s, 40, ctxLTC) && hasMixedAlnum(raw) {
+	if d.contextBefore(s, 40, c.ctx) && hasMixedAlnum(raw) {
 		return s, e, 0.5, true
 	}
 	return 0, 0, 0, false
