@@ -104,14 +104,7 @@ func runBench(ctx context.Context, l *config.Loaded, env *Env) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		for _, m := range methods {
-			m.Close()
-		}
-	}()
-	if len(methods) == 0 {
-		return fmt.Errorf("%s: no method to run (all skipped or none configured)", l.File)
-	}
+	defer closeMethods(methods)
 	res := metrics.BenchResult{Name: job.Name, GoVersion: runtime.Version(), CPUs: runtime.NumCPU(), Tokenizer: b.Tokenizer,
 		StartedAt: started.UTC().Format(time.RFC3339), WorkerSets: b.Workers}
 	for _, lb := range b.Lengths {

@@ -85,7 +85,8 @@ func outputFormats(job *config.Job) ([]write.Format, error) {
 }
 
 // buildMethods constructs the job's methods, skipping those whose required
-// environment is missing. The caller closes them.
+// environment is missing; it is an error when none is left. The caller closes
+// them (closeMethods).
 func buildMethods(ctx context.Context, l *config.Loaded, env *Env) ([]config.Method, []detect.Method, []MethodSummary, error) {
 	var cfgs []config.Method
 	var ms []detect.Method
@@ -106,7 +107,17 @@ func buildMethods(ctx context.Context, l *config.Loaded, env *Env) ([]config.Met
 		cfgs = append(cfgs, mc)
 		ms = append(ms, m)
 	}
+	if len(ms) == 0 {
+		return nil, nil, nil, fmt.Errorf("%s: no method to run (all skipped or none configured)", l.File)
+	}
 	return cfgs, ms, skipped, nil
+}
+
+// closeMethods closes the methods buildMethods made.
+func closeMethods(ms []detect.Method) {
+	for _, m := range ms {
+		m.Close()
+	}
 }
 
 func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
@@ -121,14 +132,7 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		for _, m := range methods {
-			m.Close()
-		}
-	}()
-	if len(methods) == 0 {
-		return fmt.Errorf("%s: no method to run (all skipped or none configured)", l.File)
-	}
+	defer closeMethods(methods)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
 	}
