@@ -138,7 +138,7 @@ func Merge(ctx context.Context, opts MergeOptions, env *Env) error {
 		merged.RowsRejected += s.RowsRejected
 		merged.Documents += s.Documents
 	}
-	if err := concatFiles(filepath.Join(opts.Out, "rejects.jsonl"), opts.Dirs, "rejects.jsonl"); err != nil {
+	if err := concatFiles(ctx, filepath.Join(opts.Out, "rejects.jsonl"), opts.Dirs, "rejects.jsonl"); err != nil {
 		return err
 	}
 	data, err := json.MarshalIndent(merged, "", "  ")
@@ -192,7 +192,7 @@ func mergeMethod(ctx context.Context, experiment, method string, shards []shardM
 	var docs []score.DocCounts
 	if haveDocs {
 		var err error
-		if docs, err = concatDocCounts(filepath.Join(dir, "doc_counts.jsonl"), shards); err != nil {
+		if docs, err = concatDocCounts(ctx, filepath.Join(dir, "doc_counts.jsonl"), shards); err != nil {
 			return score.Report{}, err
 		}
 	}
@@ -215,15 +215,16 @@ func mergeMethod(ctx context.Context, experiment, method string, shards []shardM
 	for _, sm := range shards {
 		preds = append(preds, sm.preds)
 	}
-	if err := concatFiles(filepath.Join(dir, "predictions.jsonl"), preds, ""); err != nil {
+	if err := concatFiles(ctx, filepath.Join(dir, "predictions.jsonl"), preds, ""); err != nil {
 		return score.Report{}, err
 	}
 	return rep, nil
 }
 
 // concatDocCounts concatenates the shards' doc_counts.jsonl into path,
-// checking every line and that no document id appears twice.
-func concatDocCounts(path string, shards []shardMethod) ([]score.DocCounts, error) {
+// checking every line and that no document id appears twice. It stops
+// between shards when ctx is cancelled.
+func concatDocCounts(ctx context.Context, path string, shards []shardMethod) ([]score.DocCounts, error) {
 	out, err := write.CreateAtomic(path)
 	if err != nil {
 		return nil, err
@@ -231,6 +232,10 @@ func concatDocCounts(path string, shards []shardMethod) ([]score.DocCounts, erro
 	var all []score.DocCounts
 	where := map[string]string{}
 	for _, sm := range shards {
+		if err := ctx.Err(); err != nil {
+			out.Abort()
+			return nil, err
+		}
 		data, err := os.ReadFile(sm.docs)
 		if err != nil {
 			out.Abort()
@@ -265,8 +270,8 @@ func concatDocCounts(path string, shards []shardMethod) ([]score.DocCounts, erro
 
 // concatFiles concatenates dir/rel of every dir (rel may be "" when the
 // dirs are files) into path when all of them exist; otherwise it writes
-// nothing.
-func concatFiles(path string, dirs []string, rel string) error {
+// nothing. It stops between files when ctx is cancelled.
+func concatFiles(ctx context.Context, path string, dirs []string, rel string) error {
 	for _, d := range dirs {
 		if !fileExists(filepath.Join(d, rel)) {
 			return nil
@@ -277,6 +282,10 @@ func concatFiles(path string, dirs []string, rel string) error {
 		return err
 	}
 	for _, d := range dirs {
+		if err := ctx.Err(); err != nil {
+			out.Abort()
+			return err
+		}
 		f, err := os.Open(filepath.Join(d, rel))
 		if err != nil {
 			out.Abort()
