@@ -7,7 +7,7 @@ package jobs
 //
 // Output layout under output.dir:
 //
-//	masked/<input path relative to its root>   masked JSONL (Parquet input → JSONL) or text
+//	masked/<input path relative to its root>   masked JSONL, Parquet or text, as the input
 //	masked/<pdf path without .pdf>/page-0001.md one file per PDF page
 //	masked/generated.jsonl                      for input.generate
 //	audit.jsonl     one line per document: replaced spans, offsets, method, operator
@@ -15,8 +15,17 @@ package jobs
 //	vault.bin       AES-GCM vault (mask.vault: true)
 //	rejects.jsonl   unusable input rows
 //
+// Tabular output mirrors its input: JSONL rows keep the input line's key
+// order, Parquet files the input schema's columns, order and types (leaf
+// values are copied from the input row, see write.ParquetMirror). Dropped
+// columns (AI4Privacy PII columns, mask.drop_columns) are left out; the masked
+// text replaces the text column in place, or, with mask.output_column, is
+// added as the last column under that name (the original text is never
+// written).
+//
 // Restart: documents are numbered in input order and cut into parts of
-// mask.part_docs documents. A part's JSONL rows, audit lines and vault
+// mask.part_docs documents. A part's rows (JSONL lines, or a Parquet file of
+// one row group per Parquet input), audit lines and vault
 // records are written to .work/part-NNNNNN.* (temporary name, then rename)
 // and the part is then recorded in .work/checkpoint.json; text and page
 // outputs are written atomically one file each. A rerun of the same command
@@ -42,6 +51,8 @@ import (
 	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
+	"github.com/parquet-go/parquet-go"
+
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/pipeline"
 	"github.com/piimask/piimask/stages/checkpoint"
@@ -113,6 +124,19 @@ type maskRun struct {
 	audit   bytes.Buffer
 	vaultB  bytes.Buffer
 	rowNums map[int]int64
+	pq      map[int]*parquetTarget // Parquet outputs by target
+	scratch bytes.Buffer
+	enc     *json.Encoder // JSON values into scratch, HTML not escaped
+}
+
+// parquetTarget is the state of one Parquet output: the mapping from input
+// rows and the current part's writer.
+type parquetTarget struct {
+	mirror *write.ParquetMirror
+	col    string // masked column's name
+	buf    bytes.Buffer
+	w      *parquet.Writer
+	row    parquet.Row
 }
 
 // partState is what the checkpoint carries besides the parts.
@@ -134,7 +158,9 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	if ps := cfg.Check(l); len(ps) > 0 {
 		return ps
 	}
-	m := &maskRun{job: job, cfg: cfg, env: env, dir: job.Output.Dir, summary: mask.NewSummary(), rows: map[int]*bytes.Buffer{}, rowNums: map[int]int64{}}
+	m := &maskRun{job: job, cfg: cfg, env: env, dir: job.Output.Dir, summary: mask.NewSummary(), rows: map[int]*bytes.Buffer{}, rowNums: map[int]int64{}, pq: map[int]*parquetTarget{}}
+	m.enc = json.NewEncoder(&m.scratch)
+	m.enc.SetEscapeHTML(false)
 	if m.masker, err = newMasker(cfg, env); err != nil {
 		return fmt.Errorf("%s: mask: %w", l.File, err)
 	}
@@ -178,11 +204,22 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	}
 	for _, in := range inputs {
 		if in.format == read.FormatJSONL || in.format == read.FormatParquet {
-			rel := in.rel
-			if in.format == read.FormatParquet {
-				rel = strings.TrimSuffix(rel, filepath.Ext(rel)) + ".jsonl"
+			if in.format == read.FormatParquet && job.Input.Generate == nil {
+				schema, text, err := read.ParquetSchema(in.path, read.Options{Schema: job.Input.Schema, TextField: job.Input.TextField})
+				if err != nil {
+					return err
+				}
+				mirror, err := write.NewParquetMirror(schema, text, m.outCol, func(c string) bool { return m.drop[c] })
+				if err != nil {
+					return fmt.Errorf("%s: %w", in.path, err)
+				}
+				col := m.outCol
+				if col == "" {
+					col = text
+				}
+				m.pq[len(m.targets)] = &parquetTarget{mirror: mirror, col: col}
 			}
-			m.targets = append(m.targets, rel)
+			m.targets = append(m.targets, in.rel)
 		}
 	}
 	if job.Input.Generate != nil {
@@ -546,32 +583,14 @@ func (m *maskRun) consume(it *maskItem) error {
 	if it.target >= 0 {
 		m.rowNums[it.target]++
 		outRel = fmt.Sprintf("%s#%d", m.targets[it.target], m.rowNums[it.target])
-		col = m.outCol
-		if col == "" {
-			col = m.textCol
+		var err error
+		if pt := m.pq[it.target]; pt != nil {
+			col, err = m.parquetRow(pt, it)
+		} else {
+			col, err = m.jsonRow(it)
 		}
-		row := map[string]any{}
-		for k, v := range it.rec.Extra {
-			if !m.drop[k] {
-				row[k] = v
-			}
-		}
-		if it.rec.Extra == nil {
-			row["id"] = it.rec.ID
-			if it.rec.Language != "" {
-				row["language"] = it.rec.Language
-			}
-		}
-		row[col] = it.res.Text
-		b := m.rows[it.target]
-		if b == nil {
-			b = &bytes.Buffer{}
-			m.rows[it.target] = b
-		}
-		enc := json.NewEncoder(b)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(row); err != nil {
-			return fmt.Errorf("%s: encode masked row: %w", it.rec.Origin, err)
+		if err != nil {
+			return fmt.Errorf("%s: %w", it.rec.Origin, err)
 		}
 	} else {
 		if err := write.WriteFileAtomic(filepath.Join(m.dir, "masked", it.out), []byte(it.res.Text)); err != nil {
@@ -605,10 +624,142 @@ func (m *maskRun) consume(it *maskItem) error {
 	return nil
 }
 
+// jsonRow appends the masked JSON row of it to its target's part buffer:
+// the input's keys in input order, dropped columns left out, the masked
+// text in the text column's place or last under mask.output_column. It
+// returns the masked column's name.
+func (m *maskRun) jsonRow(it *maskItem) (string, error) {
+	b := m.rows[it.target]
+	if b == nil {
+		b = &bytes.Buffer{}
+		m.rows[it.target] = b
+	}
+	first := true
+	put := func(k string, v any) error {
+		if first {
+			b.WriteByte('{')
+			first = false
+		} else {
+			b.WriteByte(',')
+		}
+		for i, x := range [2]any{k, v} {
+			m.scratch.Reset()
+			if err := m.enc.Encode(x); err != nil {
+				return fmt.Errorf("encode masked row: column %s: %w", k, err)
+			}
+			b.Write(bytes.TrimSuffix(m.scratch.Bytes(), []byte{'\n'}))
+			if i == 0 {
+				b.WriteByte(':')
+			}
+		}
+		return nil
+	}
+	rec := &it.rec
+	if rec.Extra == nil { // generated input
+		col := cmpOr(m.outCol, m.textCol)
+		if err := put("id", rec.ID); err != nil {
+			return "", err
+		}
+		if rec.Language != "" {
+			if err := put("language", rec.Language); err != nil {
+				return "", err
+			}
+		}
+		if err := put(col, it.res.Text); err != nil {
+			return "", err
+		}
+		b.WriteString("}\n")
+		return col, nil
+	}
+	cols := rec.Columns
+	if cols == nil {
+		cols = make([]string, 0, len(rec.Extra))
+		for k := range rec.Extra {
+			cols = append(cols, k)
+		}
+		sort.Strings(cols)
+	}
+	text := ""
+	for _, k := range cols {
+		if _, ok := rec.Extra[k]; !ok {
+			text = k
+			break
+		}
+	}
+	col := cmpOr(m.outCol, text, m.textCol)
+	for _, k := range cols {
+		var err error
+		switch {
+		case k == text:
+			if col == text {
+				err = put(col, it.res.Text)
+			}
+		case m.drop[k]:
+		case k == col:
+			return "", fmt.Errorf("output column %q already exists in the input: choose another mask.output_column or drop the column", col)
+		default:
+			err = put(k, rec.Extra[k])
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	if col != text {
+		if err := put(col, it.res.Text); err != nil {
+			return "", err
+		}
+	}
+	if first {
+		b.WriteByte('{')
+	}
+	b.WriteString("}\n")
+	return col, nil
+}
+
+func cmpOr(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// parquetRow writes the masked Parquet row of it into its target's part
+// writer and returns the masked column's name.
+func (m *maskRun) parquetRow(pt *parquetTarget, it *maskItem) (string, error) {
+	raw, ok := it.rec.Raw.(parquet.Row)
+	if !ok {
+		return "", fmt.Errorf("the reader gave no Parquet row (%T)", it.rec.Raw)
+	}
+	if pt.w == nil {
+		pt.buf.Reset()
+		pt.w = write.NewMirrorWriter(&pt.buf, pt.mirror.Schema())
+	}
+	pt.row = pt.mirror.Row(pt.row, raw, it.res.Text)
+	if _, err := pt.w.WriteRows([]parquet.Row{pt.row}); err != nil {
+		return "", fmt.Errorf("write masked Parquet row: %w", err)
+	}
+	return pt.col, nil
+}
+
 // flushPart writes the current part's files and records it in the checkpoint.
 func (m *maskRun) flushPart() error {
 	if m.inPart == 0 {
 		return nil
+	}
+	for t, pt := range m.pq {
+		if pt.w == nil {
+			continue
+		}
+		if err := pt.w.Close(); err != nil {
+			return fmt.Errorf("masked Parquet part: %w", err)
+		}
+		pt.w = nil
+		if err := write.WriteFileAtomic(m.store.PartPath(m.part, fmt.Sprintf("rows-%d.parquet", t)), pt.buf.Bytes()); err != nil {
+			return err
+		}
+		pt.buf.Reset()
 	}
 	for t, b := range m.rows {
 		if err := write.WriteFileAtomic(m.store.PartPath(m.part, fmt.Sprintf("rows-%d.jsonl", t)), b.Bytes()); err != nil {
@@ -636,6 +787,16 @@ func (m *maskRun) flushPart() error {
 // assemble builds the final files from the committed parts.
 func (m *maskRun) assemble() error {
 	for t, rel := range m.targets {
+		if pt := m.pq[t]; pt != nil {
+			var parts []string
+			for _, p := range m.store.State().Parts {
+				parts = append(parts, m.store.PartPath(p.Index, fmt.Sprintf("rows-%d.parquet", t)))
+			}
+			if err := write.AssembleParquet(filepath.Join(m.dir, "masked", rel), pt.mirror.Schema(), parts); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := m.store.Assemble(filepath.Join(m.dir, "masked", rel), fmt.Sprintf("rows-%d.jsonl", t), nil); err != nil {
 			return err
 		}

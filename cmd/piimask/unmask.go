@@ -31,6 +31,9 @@ refused rather than restored wrongly.`,
 			if vaultPath == "" || in == "" {
 				return fmt.Errorf("--vault and --in are required")
 			}
+			if ext := strings.ToLower(filepath.Ext(in)); ext == ".parquet" || ext == ".pq" {
+				return fmt.Errorf("%s: unmask reads JSONL and text output; Parquet output cannot be restored yet", in)
+			}
 			v, err := mask.NewVault([]byte(os.Getenv(mask.EnvVaultKey)))
 			if err != nil {
 				return err

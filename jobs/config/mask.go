@@ -21,8 +21,12 @@ type Mask struct {
 	// Allow lists values never masked; Deny terms always masked.
 	Allow []string   `yaml:"allow"`
 	Deny  []MaskDeny `yaml:"deny"`
-	// OutputColumn names the masked-text column of JSONL/Parquet output
-	// (default: the text column itself, replaced).
+	// OutputColumn names the masked-text column of JSONL/Parquet output.
+	// Empty (default): the masked text replaces the text column in place.
+	// Set: the masked text is added as the last column under this name and
+	// the original text column is left out (it holds the PII). A carried
+	// column of the same name is an error. Output mirrors the input format
+	// (Parquet in, Parquet out), in the input's column order and types.
 	OutputColumn string `yaml:"output_column"`
 	// DropColumns are input columns left out of the output. AI4Privacy
 	// columns that hold PII values (privacy_mask, token lists, unmasked

@@ -60,7 +60,11 @@ func (s *stream) readJSONL(path string) error {
 					l = layoutOf(schema, s.opts.textField())
 					detected = true
 				}
-				if err := s.handle(l, obj, origin); err != nil {
+				var r row = obj
+				if s.opts.KeepColumns {
+					r = orderedJSON{obj, topLevelKeys(data)}
+				}
+				if err := s.handle(l, r, origin); err != nil {
 					return err
 				}
 			}

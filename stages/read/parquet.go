@@ -35,6 +35,24 @@ func parquetFile(path string) (*parquet.File, *os.File, error) {
 	return pf, f, nil
 }
 
+// ParquetSchema opens the Parquet file at path and returns its schema and the
+// name of the column that Read takes the text from under opts (schema
+// detected from the columns when opts.Schema is auto).
+func ParquetSchema(path string, opts Options) (*parquet.Schema, string, error) {
+	pf, f, err := parquetFile(path)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	schema := opts.schema()
+	if schema == SchemaAuto {
+		if schema, err = detectSchema(sortedStrings(columnNames(pf.Schema())), opts.textField()); err != nil {
+			return nil, "", fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return pf.Schema(), layoutOf(schema, opts.textField()).text, nil
+}
+
 // columnNames lists the top-level columns of a Parquet schema.
 func columnNames(s *parquet.Schema) []string {
 	fields := s.Fields()
@@ -110,6 +128,10 @@ func (s *stream) readParquet(path string) error {
 func (s *stream) readRowGroup(path string, gi int, rg parquet.RowGroup, schema *parquet.Schema, l layout, buf []parquet.Row, rowNum *int64) error {
 	rows := rg.Rows()
 	defer rows.Close()
+	var names []string
+	if s.opts.KeepColumns {
+		names = columnNames(schema)
+	}
 	for {
 		if err := s.ctx.Err(); err != nil {
 			return err
@@ -124,7 +146,11 @@ func (s *stream) readRowGroup(path string, gi int, rg parquet.RowGroup, schema *
 			if err := safeReconstruct(schema, &m, buf[i]); err != nil {
 				return fmt.Errorf("%s: row group %d, row %d: %w", path, gi, *rowNum, err)
 			}
-			if err := s.handle(l, mapRow(m), record.Origin{File: path, Row: *rowNum}); err != nil {
+			var r row = mapRow(m)
+			if s.opts.KeepColumns {
+				r = parquetRow{mapRow: m, names: names, raw: buf[i].Clone()}
+			}
+			if err := s.handle(l, r, record.Origin{File: path, Row: *rowNum}); err != nil {
 				return err
 			}
 		}

@@ -161,6 +161,13 @@ func (s *stream) toRecord(l layout, r row, origin record.Origin) (record.Record,
 			}
 			rec.Extra[k] = v
 		}
+		rec.Columns = keys
+		if o, ok := r.(orderedRow); ok {
+			if names := o.order(); len(names) == len(keys) {
+				rec.Columns = names
+			}
+			rec.Raw = o.native()
+		}
 	}
 	return rec, nil
 }

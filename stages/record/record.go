@@ -70,6 +70,15 @@ type Record struct {
 	Origin   Origin `json:"-"`
 	// Extra carries input columns a job passes through unchanged (mask jobs).
 	Extra map[string]any `json:"-"`
+	// Columns lists the input row's columns in input order (JSONL: the
+	// line's key order; Parquet: the file schema's order), the text column
+	// included; set together with Extra. The text column is the one name in
+	// Columns that Extra lacks.
+	Columns []string `json:"-"`
+	// Raw is the input row in its reader's native form, set together with
+	// Extra for Parquet input: a parquet.Row of the file's full schema, so a
+	// writer can copy the carried columns with their Parquet types.
+	Raw any `json:"-"`
 }
 
 // Reject is a row that was read but not used, with the reason.
