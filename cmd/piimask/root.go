@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"runtime/debug"
+	"slices"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -130,8 +132,8 @@ func newValidateCmd(g *globalFlags) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (kind %s, %d methods)\n", args[0], l.Job.Kind, len(l.Job.Methods))
-			for name, why := range l.Skipped {
-				fmt.Fprintf(cmd.OutOrStdout(), "  method %s would be skipped: %s\n", name, why)
+			for _, name := range slices.Sorted(maps.Keys(l.Skipped)) {
+				fmt.Fprintf(cmd.OutOrStdout(), "  method %s would be skipped: %s\n", name, l.Skipped[name])
 			}
 			return nil
 		},
