@@ -135,7 +135,7 @@ type parquetTarget struct {
 	mirror *write.ParquetMirror
 	col    string // masked column's name
 	buf    bytes.Buffer
-	w      *parquet.Writer
+	w      *parquet.GenericWriter[any]
 	row    parquet.Row
 }
 
@@ -186,18 +186,18 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	if m.partDocs <= 0 {
 		m.partDocs = 2000
 	}
+	// Masking with fewer detectors than configured would leak what the
+	// missing one finds: a method skipped for an unset variable fails the job.
+	for _, mc := range job.Methods {
+		if why, skipped := l.Skipped[mc.Name]; skipped {
+			return fmt.Errorf("%s: method %s cannot run (%s); a mask job never runs with fewer methods than configured", l.File, mc.Name, why)
+		}
+	}
 	_, methods, _, err := buildMethods(ctx, l, env)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		for _, x := range methods {
-			x.Close()
-		}
-	}()
-	if len(methods) == 0 {
-		return fmt.Errorf("%s: no method to run (all skipped or none configured)", l.File)
-	}
+	defer closeMethods(methods)
 	inputs, err := expandMaskInputs(job.Input.Paths)
 	if err != nil {
 		return err

@@ -382,3 +382,34 @@ output: {dir: %s}
 		}
 	}
 }
+
+// A mask job never runs with fewer detectors than configured: a method
+// skipped for an unset environment variable fails the job, writing nothing.
+func TestMaskRefusesSkippedMethod(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "job.yaml")
+	cfg := fmt.Sprintf(`kind: mask
+input: {generate: {n: 10, seed: 5}}
+methods:
+  - {name: g, type: gold}
+  - {name: remote, type: llm, requires_env: [MISTRAL_API_KEY], options: {api_key: "${MISTRAL_API_KEY}"}}
+mask: {operator: {type: placeholder}}
+output: {dir: %s}
+`, filepath.Join(dir, "out"))
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	env := maskEnv(&out)
+	l, err := Load(path, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Run(context.Background(), l, env)
+	if err == nil || !strings.Contains(err.Error(), "method remote cannot run") {
+		t.Fatalf("err = %v, want the skipped method to fail the job", err)
+	}
+	if _, statErr := os.Stat(filepath.Join(dir, "out", "masked")); statErr == nil {
+		t.Fatal("masked output written although the job failed")
+	}
+}

@@ -155,8 +155,8 @@ func (g orderedGroup) Fields() []parquet.Field {
 // NewMirrorWriter writes rows of schema as Parquet to w: zstd unless a
 // column carries its own codec from the input, and a fixed created_by, so
 // equal rows give equal bytes whatever the build.
-func NewMirrorWriter(w io.Writer, schema *parquet.Schema) *parquet.Writer {
-	return parquet.NewWriter(w, schema, parquet.Compression(&parquet.Zstd), &parquet.WriterConfig{CreatedBy: "piimask"})
+func NewMirrorWriter(w io.Writer, schema *parquet.Schema) *parquet.GenericWriter[any] {
+	return parquet.NewGenericWriter[any](w, schema, parquet.Compression(&parquet.Zstd), &parquet.WriterConfig{CreatedBy: "piimask"})
 }
 
 // AssembleParquet writes final as one Parquet file of schema holding the
@@ -180,7 +180,7 @@ func AssembleParquet(final string, schema *parquet.Schema, parts []string) error
 	return f.Commit()
 }
 
-func copyParquetPart(w *parquet.Writer, path string) error {
+func copyParquetPart(w *parquet.GenericWriter[any], path string) error {
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
 		return nil
