@@ -52,7 +52,7 @@ methods:
     options:
       base_url: ` + srv.URL + `
       model: mistral-small-latest
-      api_key: sk-test
+      api_key: ${TEST_LLM_KEY}
       language: auto
       backoff_base: 1ms
       backoff_max: 2ms
@@ -68,7 +68,13 @@ concurrency: {workers: 2, batch_size: 8}
 	llm.Register(reg)
 	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Logger: slog.New(slog.DiscardHandler), Registry: reg}
 	run := func() Summary {
-		l, err := config.Load("llm.yaml", []byte(cfg), nil, config.Rules{Kinds: []string{"evaluate"}, MethodTypes: reg.Types()})
+		lookup := func(k string) (string, bool) {
+			if k == "TEST_LLM_KEY" {
+				return "sk-test", true
+			}
+			return "", false
+		}
+		l, err := config.Load("llm.yaml", []byte(cfg), lookup, config.Rules{Kinds: []string{"evaluate"}, MethodTypes: reg.Types()})
 		if err != nil {
 			t.Fatal(err)
 		}

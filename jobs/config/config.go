@@ -231,6 +231,9 @@ func Load(file string, data []byte, env LookupEnv, rules Rules) (*Loaded, error)
 // lines) and decodes it into dst. It returns the line of every path and the
 // ${VAR}s that had no value.
 func decodeChecked(file string, data []byte, env LookupEnv, dst any) (map[string]int, []MissingVar, error) {
+	if ps := secretLiterals(file, data); len(ps) > 0 {
+		return nil, nil, ps
+	}
 	text, missing := interpolate(string(data), env)
 	astFile, err := parser.ParseBytes([]byte(text), 0)
 	if err != nil {

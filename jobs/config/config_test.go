@@ -85,6 +85,7 @@ func TestProblemsWithLines(t *testing.T) {
 		{"no input", "kind: evaluate\noutput: {dir: o}\n", []string{"give input.paths or input.generate"}},
 		{"bad sample", "kind: evaluate\ninput: {paths: [a]}\nfilters: {sample: {rate: 2}}\noutput: {dir: o}\n", []string{"x.yaml:3: filters.sample.rate: must be in (0, 1]"}},
 		{"bad yaml", "kind: [evaluate\n", []string{"not valid YAML"}},
+		{"literal secret", "kind: evaluate\ninput: {paths: [a]}\noutput: {dir: o}\nmethods:\n  - name: m\n    type: llm\n    options:\n      api_key: sk-live-123\n", []string{"x.yaml:8: methods[].options.api_key: a secret must not be written in a config file"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,6 +98,9 @@ func TestProblemsWithLines(t *testing.T) {
 				t.Fatalf("error %T is not Problems", err)
 			}
 			msg := err.Error()
+			if strings.Contains(msg, "sk-live-123") {
+				t.Errorf("error quotes the secret: %s", msg)
+			}
 			for _, w := range tc.want {
 				if !strings.Contains(msg, w) {
 					t.Errorf("error\n%s\ndoes not contain %q", msg, w)
