@@ -117,9 +117,9 @@ SentencePiece BPE with byte fallback (<unk>, <s>, </s>, <0x00>…<0xFF>).`,
 			var data []byte
 			switch kind {
 			case "wordpiece":
-				data, err = hf.TrainWordPiece(texts, vocab)
+				data, err = hf.TrainWordPiece(texts, vocab, hf.WithContext(cmd.Context()))
 			case "bpe":
-				data, err = hf.TrainByteFallbackBPE(texts, vocab)
+				data, err = hf.TrainByteFallbackBPE(texts, vocab, hf.WithContext(cmd.Context()))
 			default:
 				return fmt.Errorf("--kind: want wordpiece or bpe, got %q", kind)
 			}

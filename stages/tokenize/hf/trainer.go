@@ -1,6 +1,7 @@
 package hf
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -14,6 +15,7 @@ type TrainOption func(*trainConfig)
 type trainConfig struct {
 	lowercase bool
 	minFreq   int
+	ctx       context.Context
 }
 
 // WithLowercase makes TrainWordPiece lowercase and strip accents (an
@@ -24,8 +26,11 @@ func WithLowercase(on bool) TrainOption { return func(c *trainConfig) { c.lowerc
 // token, and a pair to be merged (default 2).
 func WithMinFrequency(n int) TrainOption { return func(c *trainConfig) { c.minFreq = n } }
 
+// WithContext lets ctx cancel training (checked between merges).
+func WithContext(ctx context.Context) TrainOption { return func(c *trainConfig) { c.ctx = ctx } }
+
 func newTrainConfig(opts []TrainOption) trainConfig {
-	c := trainConfig{minFreq: 2}
+	c := trainConfig{minFreq: 2, ctx: context.Background()}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -94,7 +99,7 @@ func TrainWordPiece(texts []string, vocabSize int, opts ...TrainOption) ([]byte,
 	for _, s := range v {
 		inVocab[s] = true
 	}
-	learnMerges(seqs, words, known, vocabSize-len(v), cfg.minFreq, join, func(tok string) bool {
+	err := learnMerges(cfg.ctx, seqs, words, known, vocabSize-len(v), cfg.minFreq, join, func(tok string) bool {
 		if inVocab[tok] {
 			return false
 		}
@@ -102,6 +107,9 @@ func TrainWordPiece(texts []string, vocabSize int, opts ...TrainOption) ([]byte,
 		v = append(v, tok)
 		return true
 	})
+	if err != nil {
+		return nil, fmt.Errorf("train wordpiece: %w", err)
+	}
 
 	vocab := make(map[string]int, len(v))
 	for i, s := range v {
@@ -195,7 +203,7 @@ func TrainByteFallbackBPE(texts []string, vocabSize int, opts ...TrainOption) ([
 	for _, s := range v {
 		inVocab[s] = true
 	}
-	learnMergesPairs(seqs, words, known, vocabSize-len(v), cfg.minFreq, func(a, b string) string { return a + b },
+	err := learnMergesPairs(cfg.ctx, seqs, words, known, vocabSize-len(v), cfg.minFreq, func(a, b string) string { return a + b },
 		func(tok string, a, b string) bool {
 			merges = append(merges, [2]string{a, b})
 			if inVocab[tok] {
@@ -205,6 +213,9 @@ func TrainByteFallbackBPE(texts []string, vocabSize int, opts ...TrainOption) ([
 			v = append(v, tok)
 			return true
 		})
+	if err != nil {
+		return nil, fmt.Errorf("train bpe: %w", err)
+	}
 	vocab := make(map[string]int, len(v))
 	for i, s := range v {
 		vocab[s] = i
@@ -318,17 +329,18 @@ func byFreq(m map[string]int, min int) []string {
 	return out
 }
 
-func learnMerges(seqs [][]string, words []wordCount, known map[string]bool, budget, minFreq int,
-	join func(a, b string) string, emit func(tok string) bool) {
-	learnMergesPairs(seqs, words, known, budget, minFreq, join, func(tok, _, _ string) bool { return emit(tok) })
+func learnMerges(ctx context.Context, seqs [][]string, words []wordCount, known map[string]bool, budget, minFreq int,
+	join func(a, b string) string, emit func(tok string) bool) error {
+	return learnMergesPairs(ctx, seqs, words, known, budget, minFreq, join, func(tok, _, _ string) bool { return emit(tok) })
 }
 
 // learnMergesPairs repeatedly merges the most frequent adjacent pair of known
 // symbols (ties: lexically smallest pair) inside words, calling emit for each
 // merge (emit reports whether the token was new to the vocabulary), until
-// budget new tokens or no pair reaches minFreq.
-func learnMergesPairs(seqs [][]string, words []wordCount, known map[string]bool, budget, minFreq int,
-	join func(a, b string) string, emit func(tok, a, b string) bool) {
+// budget new tokens or no pair reaches minFreq. It stops with ctx's error
+// when ctx is cancelled.
+func learnMergesPairs(ctx context.Context, seqs [][]string, words []wordCount, known map[string]bool, budget, minFreq int,
+	join func(a, b string) string, emit func(tok, a, b string) bool) error {
 	type pr struct{ a, b string }
 	counts := map[pr]int{}
 	where := map[pr]map[int]bool{}
@@ -352,6 +364,9 @@ func learnMergesPairs(seqs [][]string, words []wordCount, known map[string]bool,
 		addWord(i, 1)
 	}
 	for made := 0; made < budget; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		var best pr
 		bestN := 0
 		for p, n := range counts {
@@ -360,7 +375,7 @@ func learnMergesPairs(seqs [][]string, words []wordCount, known map[string]bool,
 			}
 		}
 		if bestN < minFreq || bestN == 0 {
-			return
+			return nil
 		}
 		tok := join(best.a, best.b)
 		known[tok] = true
@@ -395,4 +410,5 @@ func learnMergesPairs(seqs [][]string, words []wordCount, known map[string]bool,
 			made++
 		}
 	}
+	return nil
 }

@@ -2,7 +2,9 @@ package hf
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -86,5 +88,17 @@ func TestTrainErrors(t *testing.T) {
 	}
 	if _, err := TrainByteFallbackBPE([]string{"a"}, 100); err == nil {
 		t.Error("TrainByteFallbackBPE below 259: want error")
+	}
+}
+
+func TestTrainCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	texts := []string{"bonjour le monde", "hello world again and again"}
+	if _, err := TrainWordPiece(texts, 200, WithContext(ctx)); !errors.Is(err, context.Canceled) {
+		t.Errorf("TrainWordPiece on a cancelled context: err = %v", err)
+	}
+	if _, err := TrainByteFallbackBPE(texts, 300, WithContext(ctx)); !errors.Is(err, context.Canceled) {
+		t.Errorf("TrainByteFallbackBPE on a cancelled context: err = %v", err)
 	}
 }
