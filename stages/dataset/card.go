@@ -93,7 +93,7 @@ func Card(s *Stats, info CardInfo) string {
 
 	b.WriteString("## Splits\n\n| split | documents | windows | tokens |\n|---|---:|---:|---:|\n")
 	var td, tw, tt int
-	for _, sp := range Splits {
+	for _, sp := range SplitNames() {
 		fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", sp, s.Documents[sp], s.Windows[sp], s.Tokens[sp])
 		td, tw, tt = td+s.Documents[sp], tw+s.Windows[sp], tt+s.Tokens[sp]
 	}

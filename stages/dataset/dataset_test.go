@@ -32,7 +32,7 @@ func TestSplit(t *testing.T) {
 		}
 		counts[s]++
 	}
-	for i, sp := range Splits {
+	for i, sp := range SplitNames() {
 		share := float64(counts[sp]) / n
 		if math.Abs(share-ratios[i]) > 0.015 {
 			t.Errorf("%s share %.3f, want about %.2f", sp, share, ratios[i])

@@ -53,7 +53,7 @@ func TestIndependentReaders(t *testing.T) {
 	}
 	duckTypes := map[string]string{"id": "VARCHAR", "language": "VARCHAR", "window": "INTEGER", "input_ids": "INTEGER[]",
 		"attention_mask": "TINYINT[]", "token_type_ids": "TINYINT[]", "labels": "INTEGER[]", "offsets": "INTEGER[][]", "split": "VARCHAR"}
-	for _, split := range Splits {
+	for _, split := range SplitNames() {
 		for _, ext := range []string{".parquet", ".arrow"} {
 			f, ok := got[split+ext]
 			if !ok {

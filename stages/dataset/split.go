@@ -17,15 +17,15 @@ const (
 	Test       = "test"
 )
 
-// Splits are the split names in ratio order.
-var Splits = [3]string{Train, Validation, Test}
+// SplitNames returns the split names in ratio order.
+func SplitNames() [3]string { return [3]string{Train, Validation, Test} }
 
 // ValidateRatios checks that ratios are not negative and do not sum to 0.
 func ValidateRatios(ratios [3]float64) error {
 	sum := 0.0
 	for i, r := range ratios {
 		if r < 0 {
-			return fmt.Errorf("split ratio %s is negative (%g)", Splits[i], r)
+			return fmt.Errorf("split ratio %s is negative (%g)", SplitNames()[i], r)
 		}
 		sum += r
 	}
@@ -57,12 +57,12 @@ func Split(id string, seed int64, ratios [3]float64) string {
 	for i, r := range ratios {
 		acc += r / sum
 		if u < acc && r > 0 {
-			return Splits[i]
+			return SplitNames()[i]
 		}
 	}
 	for i := 2; i >= 0; i-- { // rounding: the last split with a share
 		if ratios[i] > 0 {
-			return Splits[i]
+			return SplitNames()[i]
 		}
 	}
 	return Train

@@ -133,7 +133,7 @@ func NewTokenWriter(o TokenWriterOptions) (*TokenWriter, error) {
 		o.BatchRows = 1000
 	}
 	w := &TokenWriter{opts: o, sinks: map[string][]rowSink{}, counts: map[string]int{}}
-	for _, split := range Splits {
+	for _, split := range SplitNames() {
 		if o.Parquet {
 			s, err := newParquetSink(filepath.Join(o.Dir, split+".parquet"), o)
 			if err != nil {
@@ -193,7 +193,7 @@ func (w *TokenWriter) Close() error {
 		return nil
 	}
 	w.closed = true
-	for _, split := range Splits {
+	for _, split := range SplitNames() {
 		for _, s := range w.sinks[split] {
 			if err := s.commit(); err != nil {
 				w.abortAll()
