@@ -556,7 +556,7 @@ func checkCoin(d *doc, s, e int, c coin) (int, int, float64, bool) {
 }
 
 func hasMixedAlnum(s string) bool {
-	return strings.ContainsAny(s, "0123456789") && strings.IndexFunc(s, func(r rune) bool { return r >= 'A' && r <= 'z' }) >= 0
+	return strings.ContainsAny(s, "0123456789") && strings.IndexFunc(s, func(r rune) bool { return (r >= 'A' && r <= 'Z') || (r >= 'a' && r <= 'z') }) >= 0
 }
 
 func checkEthereum(d *doc, s, e int) (int, int, float64, bool) {
