@@ -125,8 +125,7 @@ type maskRun struct {
 	vaultB  bytes.Buffer
 	rowNums map[int]int64
 	pq      map[int]*parquetTarget // Parquet outputs by target
-	scratch bytes.Buffer
-	enc     *json.Encoder // JSON values into scratch, HTML not escaped
+	obj     *write.JSONObject      // JSONL rows, keys in input order
 }
 
 // parquetTarget is the state of one Parquet output: the mapping from input
@@ -158,9 +157,7 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	if ps := cfg.Check(l); len(ps) > 0 {
 		return ps
 	}
-	m := &maskRun{job: job, cfg: cfg, env: env, dir: job.Output.Dir, summary: mask.NewSummary(), rows: map[int]*bytes.Buffer{}, rowNums: map[int]int64{}, pq: map[int]*parquetTarget{}}
-	m.enc = json.NewEncoder(&m.scratch)
-	m.enc.SetEscapeHTML(false)
+	m := &maskRun{job: job, cfg: cfg, env: env, dir: job.Output.Dir, summary: mask.NewSummary(), rows: map[int]*bytes.Buffer{}, rowNums: map[int]int64{}, pq: map[int]*parquetTarget{}, obj: write.NewJSONObject()}
 	if m.masker, err = newMasker(cfg, env); err != nil {
 		return fmt.Errorf("%s: mask: %w", l.File, err)
 	}
@@ -634,23 +631,10 @@ func (m *maskRun) jsonRow(it *maskItem) (string, error) {
 		b = &bytes.Buffer{}
 		m.rows[it.target] = b
 	}
-	first := true
+	m.obj.Begin(b)
 	put := func(k string, v any) error {
-		if first {
-			b.WriteByte('{')
-			first = false
-		} else {
-			b.WriteByte(',')
-		}
-		for i, x := range [2]any{k, v} {
-			m.scratch.Reset()
-			if err := m.enc.Encode(x); err != nil {
-				return fmt.Errorf("encode masked row: column %s: %w", k, err)
-			}
-			b.Write(bytes.TrimSuffix(m.scratch.Bytes(), []byte{'\n'}))
-			if i == 0 {
-				b.WriteByte(':')
-			}
+		if err := m.obj.Put(k, v); err != nil {
+			return fmt.Errorf("encode masked row: %w", err)
 		}
 		return nil
 	}
@@ -668,7 +652,8 @@ func (m *maskRun) jsonRow(it *maskItem) (string, error) {
 		if err := put(col, it.res.Text); err != nil {
 			return "", err
 		}
-		b.WriteString("}\n")
+		m.obj.End()
+		b.WriteByte('\n')
 		return col, nil
 	}
 	cols := rec.Columns
@@ -709,10 +694,8 @@ func (m *maskRun) jsonRow(it *maskItem) (string, error) {
 			return "", err
 		}
 	}
-	if first {
-		b.WriteByte('{')
-	}
-	b.WriteString("}\n")
+	m.obj.End()
+	b.WriteByte('\n')
 	return col, nil
 }
 

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/piimask/piimask/stages/record"
@@ -221,6 +223,13 @@ func Unmask(masked string, e VaultEntry) (string, error) {
 type VaultIndex struct {
 	entries map[string]VaultEntry
 	paths   map[string]bool // document keys without their "#row" suffix
+	tables  map[string]*vaultTable
+}
+
+// vaultTable is what the vault says of one tabular output (JSONL, Parquet).
+type vaultTable struct {
+	last int             // highest row number with an entry
+	cols map[string]bool // masked-text columns its rows name
 }
 
 // ReadVaultIndex reads every entry of a vault under v's key.
@@ -229,7 +238,7 @@ func (v *Vault) ReadVaultIndex(r io.Reader) (*VaultIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx := &VaultIndex{entries: map[string]VaultEntry{}, paths: map[string]bool{}}
+	idx := &VaultIndex{entries: map[string]VaultEntry{}, paths: map[string]bool{}, tables: map[string]*vaultTable{}}
 	for {
 		e, err := vr.Next()
 		if err == io.EOF {
@@ -240,8 +249,19 @@ func (v *Vault) ReadVaultIndex(r io.Reader) (*VaultIndex, error) {
 		}
 		idx.entries[e.Doc] = e
 		p := e.Doc
+		// A row of a tabular output is "path#N"; a text file's name may
+		// hold a '#' of its own.
 		if i := strings.LastIndex(p, "#"); i >= 0 {
-			p = p[:i]
+			if row, err := strconv.Atoi(e.Doc[i+1:]); err == nil && row > 0 {
+				p = p[:i]
+				t := idx.tables[p]
+				if t == nil {
+					t = &vaultTable{cols: map[string]bool{}}
+					idx.tables[p] = t
+				}
+				t.last = max(t.last, row)
+				t.cols[e.Column] = true
+			}
 		}
 		idx.paths[p] = true
 	}
@@ -266,29 +286,25 @@ func (x *VaultIndex) Entry(doc string) (VaultEntry, bool) {
 	return e, ok
 }
 
-// UnmaskRow restores the masked column of one JSON row written by the mask
-// job (object keys sorted, numbers kept exact).
-func UnmaskRow(line []byte, e VaultEntry) ([]byte, error) {
-	dec := json.NewDecoder(strings.NewReader(string(line)))
-	dec.UseNumber()
-	var row map[string]any
-	if err := dec.Decode(&row); err != nil {
-		return nil, fmt.Errorf("document %s: %w", e.Doc, err)
+// Table describes the rows of tabular output doc (a JSONL or Parquet file)
+// that the vault holds: the highest row number (1-based) with replacements
+// and the masked-text column, which the mask job records in every row's
+// entry (VaultEntry.Column) and which is the same for every row of a file.
+func (x *VaultIndex) Table(doc string) (lastRow int, column string, err error) {
+	t := x.tables[doc]
+	if t == nil {
+		return 0, "", fmt.Errorf("vault: no masked rows for %s", doc)
 	}
-	text, ok := row[e.Column].(string)
-	if !ok {
-		return nil, fmt.Errorf("document %s: no text column %q", e.Doc, e.Column)
+	if len(t.cols) != 1 || t.cols[""] {
+		cols := make([]string, 0, len(t.cols))
+		for c := range t.cols {
+			cols = append(cols, strconv.Quote(c))
+		}
+		sort.Strings(cols)
+		return 0, "", fmt.Errorf("vault: the rows of %s name masked-text columns %s, want one", doc, strings.Join(cols, ", "))
 	}
-	orig, err := Unmask(text, e)
-	if err != nil {
-		return nil, err
+	for c := range t.cols {
+		column = c
 	}
-	row[e.Column] = orig
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(row); err != nil {
-		return nil, err
-	}
-	return []byte(strings.TrimSuffix(b.String(), "\n")), nil
+	return t.last, column, nil
 }

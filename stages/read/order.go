@@ -37,6 +37,11 @@ type parquetRow struct {
 func (p parquetRow) order() []string { return p.names }
 func (p parquetRow) native() any     { return p.raw }
 
+// ObjectKeys returns the member names of the JSON object line in order,
+// each once (first occurrence), as the mask job keeps them for JSONL output.
+// line must be a valid JSON object (decode it first); names are unescaped.
+func ObjectKeys(line []byte) []string { return topLevelKeys(line) }
+
 // topLevelKeys returns the member names of the JSON object data in order,
 // each once (first occurrence). data must already have been decoded as a
 // JSON object; names are unescaped as encoding/json does.

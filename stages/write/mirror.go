@@ -115,6 +115,19 @@ func (p *ParquetMirror) Row(dst, in parquet.Row, masked string) parquet.Row {
 	return dst
 }
 
+// Text returns the text value of input row in; false when it is null.
+func (p *ParquetMirror) Text(in parquet.Row) (string, bool) {
+	for _, v := range in {
+		if v.Column() == p.textIn {
+			if v.IsNull() {
+				return "", false
+			}
+			return string(v.ByteArray()), true
+		}
+	}
+	return "", false
+}
+
 func fieldNode(s *parquet.Schema, name string) parquet.Node {
 	for _, f := range s.Fields() {
 		if f.Name() == name {
