@@ -14,6 +14,7 @@ import (
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/mask"
+	"github.com/piimask/piimask/stages/pdf"
 	"github.com/piimask/piimask/stages/serve"
 )
 
@@ -73,7 +74,6 @@ func runServe(cmd *cobra.Command, g *globalFlags, f *serveFlags) error {
 		RequestTimeout:  sc.RequestTimeout,
 		ShutdownTimeout: sc.ShutdownTimeout,
 		CORSOrigins:     sc.CORSOrigins,
-		PDF:             serve.PopplerStdin(),
 		Logger:          env.Logger,
 		Keys:            keysFromEnv(env.LookupEnv),
 	}
@@ -84,8 +84,15 @@ func runServe(cmd *cobra.Command, g *globalFlags, f *serveFlags) error {
 		}
 		opts.APIKey = key
 	}
+	ocr, err := serveOCR(l, env)
+	if err != nil {
+		return err
+	}
+	opts.PDF = serve.PDFText(ocr, 0)
 	if opts.PDF == nil {
-		env.Logger.Warn("pdftotext not found: PDF uploads are refused (scripts/setup-pdf.sh installs it)")
+		env.Logger.Warn("pdftotext/pdfinfo not found: PDF uploads are refused (scripts/setup-pdf.sh installs them)")
+	} else if ocr != nil {
+		opts.PDFOCR = ocr.Name()
 	}
 	ctx := cmd.Context()
 	methods, err := loadMethods(ctx, l, env)
@@ -134,6 +141,33 @@ func runServe(cmd *cobra.Command, g *globalFlags, f *serveFlags) error {
 		return nil
 	}
 	return err
+}
+
+// serveOCR is the OCR engine for uploaded PDF pages without a text layer
+// (nil: off). By default Tesseract, when installed; `serve.ocr: tesseract`
+// requires it; mistral takes its key from MISTRAL_API_KEY.
+func serveOCR(l *config.LoadedServe, env *jobs.Env) (pdf.OCR, error) {
+	sc := l.Config.Serve
+	switch sc.OCR {
+	case "off", pdf.OCRNone:
+		return nil, nil
+	case "", pdf.OCRTesseract:
+		if !pdf.TesseractAvailable() {
+			if sc.OCR == "" {
+				env.Logger.Warn("tesseract/pdftoppm not found: scanned PDF pages are not read (scripts/setup-pdf.sh installs them)")
+				return nil, nil
+			}
+			return nil, fmt.Errorf("%s:%d: serve.ocr is tesseract, but tesseract or pdftoppm is not installed (scripts/setup-pdf.sh)", l.File, l.Line("serve.ocr"))
+		}
+		return pdf.Tesseract{Languages: sc.OCRLanguages}, nil
+	case pdf.OCRMistral:
+		k, _ := env.LookupEnv(pdf.EnvMistralKey)
+		if k == "" {
+			return nil, fmt.Errorf("%s:%d: serve.ocr is mistral: set %s", l.File, l.Line("serve.ocr"), pdf.EnvMistralKey)
+		}
+		return &pdf.Mistral{BaseURL: sc.MistralURL, APIKey: k}, nil
+	}
+	return nil, fmt.Errorf("%s:%d: unknown serve.ocr %q", l.File, l.Line("serve.ocr"), sc.OCR)
 }
 
 // loadMethods builds every method of the config once, skipping those whose

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/piimask/piimask/jobs/config"
+	"github.com/piimask/piimask/stages/pdf"
+	"github.com/piimask/piimask/stages/pdf/pdftest"
 )
 
 // lockedBuffer is an io.Writer safe to read while the command writes.
@@ -82,6 +85,32 @@ func TestServeCommand(t *testing.T) {
 	if resp.StatusCode != 200 || !bytes.Contains(body, []byte(`"masked":"mail [EMAIL_1]"`)) {
 		t.Errorf("mask: %d %s", resp.StatusCode, body)
 	}
+	// By default a scanned PDF is OCR'd with Tesseract, in memory.
+	if pdf.Available() && pdf.TesseractAvailable() {
+		scan, err := pdftest.ScannedPDF([]string{"Email: marie.curie@example.org"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var form bytes.Buffer
+		mw := multipart.NewWriter(&form)
+		fw, err := mw.CreateFormFile("file", "scan.pdf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write(scan)
+		mw.Close()
+		resp, err := http.Post("http://"+addr+"/v1/mask", mw.FormDataContentType(), &form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !bytes.Contains(body, []byte(`"text":"marie.curie@example.org"`)) || !bytes.Contains(body, []byte("[EMAIL_1]")) {
+			t.Errorf("scanned PDF: %d %s", resp.StatusCode, body)
+		}
+	} else if os.Getenv("CI") != "" {
+		t.Error("poppler-utils/tesseract missing under CI: run scripts/setup-pdf.sh")
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -104,7 +133,10 @@ func TestServeCommandConfigErrors(t *testing.T) {
 		{"bad duration", "methods:\n  - name: rules\n    type: rules\nserve:\n  request_timeout: soon\n", []string{"serve.yaml:5", "duration"}},
 		{"limits for unknown method", "methods:\n  - name: rules\n    type: rules\nserve:\n  method_limits:\n    llm: {workers: 4}\n", []string{`no method named "llm"`}},
 		{"api key env unset", "methods:\n  - name: rules\n    type: rules\nserve:\n  api_key_env: PIIMASK_TEST_UNSET_KEY_9\n", []string{"PIIMASK_TEST_UNSET_KEY_9", "not set"}},
+		{"unknown ocr engine", "methods:\n  - name: rules\n    type: rules\nserve:\n  ocr: abbyy\n", []string{"serve.yaml:5", `unknown OCR engine "abbyy"`}},
+		{"mistral ocr without key", "methods:\n  - name: rules\n    type: rules\nserve:\n  ocr: mistral\n", []string{"serve.yaml:5", "MISTRAL_API_KEY"}},
 	}
+	t.Setenv("MISTRAL_API_KEY", "")
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := newServeCmd(&globalFlags{logLevel: "warn", logFormat: "text"})

@@ -37,6 +37,15 @@ type Serve struct {
 	// CORSOrigins lists origins allowed to call the API from a browser
 	// (default none: CORS off).
 	CORSOrigins []string `yaml:"cors_origins"`
+	// OCR reads uploaded PDF pages without a text layer (scans), in memory:
+	// tesseract (default; offline), mistral (the Mistral OCR API, key from
+	// MISTRAL_API_KEY; the upload leaves the machine) or off (such pages
+	// have no text; "none" is the same).
+	OCR string `yaml:"ocr"`
+	// OCRLanguages are Tesseract languages (default eng+fra).
+	OCRLanguages string `yaml:"ocr_languages"`
+	// MistralURL overrides the Mistral OCR API base URL.
+	MistralURL string `yaml:"mistral_url"`
 	// Limits are the default execution limits of every method.
 	Limits ServeLimits `yaml:"limits"`
 	// MethodLimits override Limits per method name (an I/O-bound llm method
@@ -126,6 +135,15 @@ func (l *LoadedServe) semantic(methodTypes []string, missing []MissingVar, env L
 	}
 	if s.RequestTimeout < 0 || s.ShutdownTimeout < 0 {
 		ps = append(ps, l.problem("serve", "timeouts must not be negative"))
+	}
+	switch s.OCR {
+	case "", "tesseract", "off", "none":
+	case "mistral":
+		if k, ok := env("MISTRAL_API_KEY"); !ok || k == "" {
+			ps = append(ps, l.problem("serve.ocr", "ocr: mistral needs MISTRAL_API_KEY in the environment"))
+		}
+	default:
+		ps = append(ps, l.problem("serve.ocr", "unknown OCR engine %q (tesseract, mistral, off)", s.OCR))
 	}
 	ps = append(ps, l.checkLimits("serve.limits", s.Limits)...)
 	for name, lim := range s.MethodLimits {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 )
@@ -65,12 +64,13 @@ type MistralResponse struct {
 // Name is "mistral".
 func (m *Mistral) Name() string { return OCRMistral }
 
-// Page sends the PDF and asks for one page.
-func (m *Mistral) Page(ctx context.Context, path string, page int) (string, error) {
+// Page sends the PDF (its bytes, as a base64 data URL: a file is read, an
+// in-memory PDF is sent as it is) and asks for one page.
+func (m *Mistral) Page(ctx context.Context, src Source, page int) (string, error) {
 	if m.APIKey == "" {
 		return "", fmt.Errorf("mistral OCR: no API key (set %s)", EnvMistralKey)
 	}
-	data, err := os.ReadFile(path)
+	data, err := src.Bytes()
 	if err != nil {
 		return "", err
 	}

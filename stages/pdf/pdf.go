@@ -3,15 +3,21 @@
 // Pages without a text layer (scans) go through OCR: Tesseract offline
 // (pdftoppm renders the page, tesseract reads it, English and French data)
 // or the Mistral OCR API (POST /v1/ocr), selectable per job.
+//
+// A PDF is read from a file (Extract) or from memory (ExtractBytes); both
+// run the same page loop. In memory, every tool reads the PDF from its stdin
+// ("-" as the file name) and writes to its stdout, and OCR images go from
+// pdftoppm's stdout to tesseract's stdin: nothing is written to disk, which
+// is what `piimask serve` needs for uploads.
 package pdf
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -25,6 +31,10 @@ const (
 	OCRMistral   = "mistral"
 )
 
+// ErrUnreadable marks a PDF that poppler could not read (broken or not a
+// PDF at all), as opposed to a failing OCR engine or a cancelled context.
+var ErrUnreadable = errors.New("not a readable PDF")
+
 // Page is the text of one page.
 type Page struct {
 	// Number is the 1-based page number.
@@ -34,13 +44,59 @@ type Page struct {
 	Source string
 }
 
+// Source is one PDF: a file on disk (Path) or bytes in memory (Data, which
+// wins when not nil). Tools read an in-memory PDF from their stdin.
+type Source struct {
+	Path string
+	Data []byte
+}
+
+// inMemory reports whether the PDF is handed to tools on stdin.
+func (s Source) inMemory() bool { return s.Data != nil }
+
+// arg is the file-name argument of a poppler tool: the path, or "-" (stdin).
+func (s Source) arg() string {
+	if s.inMemory() {
+		return "-"
+	}
+	if strings.HasPrefix(s.Path, "-") { // a file named "-" or "-x" is not stdin or an option
+		return "./" + s.Path
+	}
+	return s.Path
+}
+
+// stdin is what a poppler tool reads on its stdin (nil for a file).
+func (s Source) stdin() []byte {
+	if s.inMemory() {
+		return s.Data
+	}
+	return nil
+}
+
+// String names the PDF in error messages: its path, never its content.
+func (s Source) String() string {
+	if s.inMemory() {
+		return "PDF in memory"
+	}
+	return s.Path
+}
+
+// Bytes returns the PDF's bytes (reading the file for a path).
+func (s Source) Bytes() ([]byte, error) {
+	if s.inMemory() {
+		return s.Data, nil
+	}
+	return os.ReadFile(s.Path)
+}
+
 // OCR reads the text of one page of a PDF that has no text layer.
 type OCR interface {
 	Name() string
-	Page(ctx context.Context, path string, page int) (string, error)
+	// Page returns the text of page (1-based) of the PDF.
+	Page(ctx context.Context, pdf Source, page int) (string, error)
 }
 
-// Options configures Extract.
+// Options configures Extract and ExtractBytes.
 type Options struct {
 	// OCR reads pages without a text layer; nil leaves them empty.
 	OCR OCR
@@ -59,10 +115,21 @@ func Available() bool {
 	return true
 }
 
-// run runs a command and returns its stdout; stderr goes into the error.
-func run(ctx context.Context, name string, args ...string) ([]byte, error) {
+// exitError reports whether err is a command that ran and failed (as
+// opposed to one that could not start).
+func exitError(err error) bool {
+	var ee *exec.ExitError
+	return errors.As(err, &ee)
+}
+
+// run runs a command, feeding it stdin when not nil, and returns its stdout;
+// stderr goes into the error.
+func run(ctx context.Context, stdin []byte, name string, args ...string) ([]byte, error) {
 	var out, errb bytes.Buffer
 	cmd := exec.CommandContext(ctx, name, args...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
@@ -73,25 +140,59 @@ func run(ctx context.Context, name string, args ...string) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// poppler runs `name opts... PDF after...` with the PDF's path or "-"
+// (stdin); a failure of the tool itself means the PDF is unreadable
+// (ErrUnreadable).
+func poppler(ctx context.Context, src Source, name string, opts []string, after ...string) ([]byte, error) {
+	args := append(append(append([]string(nil), opts...), src.arg()), after...)
+	out, err := run(ctx, src.stdin(), name, args...)
+	if err != nil && ctx.Err() == nil && exitError(err) {
+		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
+	}
+	return out, err
+}
+
 var pagesRE = regexp.MustCompile(`(?m)^Pages:\s+(\d+)`)
 
-// PageCount returns the number of pages of a PDF (pdfinfo).
+// PageCount returns the number of pages of a PDF file (pdfinfo).
 func PageCount(ctx context.Context, path string) (int, error) {
-	out, err := run(ctx, "pdfinfo", path)
+	return pageCount(ctx, Source{Path: path})
+}
+
+func pageCount(ctx context.Context, src Source) (int, error) {
+	out, err := poppler(ctx, src, "pdfinfo", nil)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", path, err)
+		return 0, fmt.Errorf("%s: %w", src, err)
 	}
 	m := pagesRE.FindSubmatch(out)
 	if m == nil {
-		return 0, fmt.Errorf("%s: pdfinfo gave no page count", path)
+		return 0, fmt.Errorf("%s: %w: pdfinfo gave no page count", src, ErrUnreadable)
 	}
 	return strconv.Atoi(string(m[1]))
 }
 
-// Extract returns the text of every page of path, in order, calling OCR for
-// pages whose text layer is (nearly) empty.
+// Extract returns the text of every page of the PDF file path, in order,
+// calling OCR for pages whose text layer is (nearly) empty. The tools read
+// the file themselves (no copy in memory: a large PDF is not piped once per
+// page).
 func Extract(ctx context.Context, path string, opts Options) ([]Page, error) {
-	n, err := PageCount(ctx, path)
+	return extract(ctx, Source{Path: path}, opts)
+}
+
+// ExtractBytes is Extract for a PDF held in memory: the same page loop and
+// the same text, with the PDF piped to every tool on stdin and nothing
+// written to disk (no temporary file, no rendered page image). A PDF that
+// poppler cannot read gives an error wrapping ErrUnreadable.
+func ExtractBytes(ctx context.Context, data []byte, opts Options) ([]Page, error) {
+	if data == nil {
+		data = []byte{}
+	}
+	return extract(ctx, Source{Data: data}, opts)
+}
+
+// extract is the page loop shared by Extract and ExtractBytes.
+func extract(ctx context.Context, src Source, opts Options) ([]Page, error) {
+	n, err := pageCount(ctx, src)
 	if err != nil {
 		return nil, err
 	}
@@ -101,16 +202,16 @@ func Extract(ctx context.Context, path string, opts Options) ([]Page, error) {
 	}
 	pages := make([]Page, 0, n)
 	for i := 1; i <= n; i++ {
-		out, err := run(ctx, "pdftotext", "-f", strconv.Itoa(i), "-l", strconv.Itoa(i), "-enc", "UTF-8", path, "-")
+		out, err := poppler(ctx, src, "pdftotext", []string{"-f", strconv.Itoa(i), "-l", strconv.Itoa(i), "-enc", "UTF-8"}, "-")
 		if err != nil {
-			return nil, fmt.Errorf("%s page %d: %w", path, i, err)
+			return nil, fmt.Errorf("%s page %d: %w", src, i, err)
 		}
 		text := normalise(string(out))
 		p := Page{Number: i, Text: text, Source: "text"}
 		if alnum(text) < minChars && opts.OCR != nil {
-			t, err := opts.OCR.Page(ctx, path, i)
+			t, err := opts.OCR.Page(ctx, src, i)
 			if err != nil {
-				return nil, fmt.Errorf("%s page %d: OCR (%s): %w", path, i, opts.OCR.Name(), err)
+				return nil, fmt.Errorf("%s page %d: OCR (%s): %w", src, i, opts.OCR.Name(), err)
 			}
 			p.Text, p.Source = normalise(t), opts.OCR.Name()
 		}
@@ -122,6 +223,7 @@ func Extract(ctx context.Context, path string, opts Options) ([]Page, error) {
 // normalise drops form feeds and trailing spaces, and ends the text with one
 // newline (empty pages stay empty).
 func normalise(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.ReplaceAll(s, "\f", "")
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
@@ -166,13 +268,10 @@ func TesseractAvailable() bool {
 // Name is "tesseract".
 func (t Tesseract) Name() string { return OCRTesseract }
 
-// Page renders and reads one page.
-func (t Tesseract) Page(ctx context.Context, path string, page int) (string, error) {
-	dir, err := os.MkdirTemp("", "piimask-ocr-*")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(dir)
+// Page renders the page with pdftoppm to a PNG on its stdout (no output
+// root: nothing is written to disk) and hands that image to tesseract on its
+// stdin, reading the text from its stdout.
+func (t Tesseract) Page(ctx context.Context, src Source, page int) (string, error) {
 	dpi := t.DPI
 	if dpi <= 0 {
 		dpi = 300
@@ -181,12 +280,15 @@ func (t Tesseract) Page(ctx context.Context, path string, page int) (string, err
 	if langs == "" {
 		langs = "eng+fra"
 	}
-	prefix := filepath.Join(dir, "page")
 	p := strconv.Itoa(page)
-	if _, err := run(ctx, "pdftoppm", "-f", p, "-l", p, "-r", strconv.Itoa(dpi), "-gray", "-png", "-singlefile", path, prefix); err != nil {
+	png, err := poppler(ctx, src, "pdftoppm", []string{"-f", p, "-l", p, "-r", strconv.Itoa(dpi), "-gray", "-png", "-singlefile"})
+	if err != nil {
 		return "", err
 	}
-	out, err := run(ctx, "tesseract", prefix+".png", "-", "-l", langs)
+	if !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		return "", fmt.Errorf("pdftoppm wrote no PNG image for page %d", page)
+	}
+	out, err := run(ctx, png, "tesseract", "stdin", "stdout", "-l", langs)
 	if err != nil {
 		return "", err
 	}

@@ -5,22 +5,17 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"image"
-	"image/color"
-	"image/draw"
-	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"codeberg.org/go-pdf/fpdf"
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/opentype"
-	"golang.org/x/image/math/fixed"
+
+	"github.com/piimask/piimask/stages/pdf/pdftest"
 )
 
 // requireTools skips when the poppler tools are missing outside CI, and
@@ -55,40 +50,14 @@ func textPDF(t *testing.T, path string, pages ...string) {
 	}
 }
 
-// renderPNG draws lines of text on a white image with the Go font.
-func renderPNG(t *testing.T, lines []string) []byte {
-	t.Helper()
-	f, err := opentype.Parse(goregular.TTF)
-	if err != nil {
-		t.Fatal(err)
-	}
-	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: 40, DPI: 72, Hinting: font.HintingFull})
-	if err != nil {
-		t.Fatal(err)
-	}
-	img := image.NewGray(image.Rect(0, 0, 1400, 120+70*len(lines)))
-	draw.Draw(img, img.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	d := &font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: face}
-	for i, l := range lines {
-		d.Dot = fixed.P(60, 100+70*i)
-		d.DrawString(l)
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 // scannedPDF writes a one-page PDF holding only an image of text.
 func scannedPDF(t *testing.T, path string, lines []string) {
 	t.Helper()
-	p := fpdf.New("P", "mm", "A4", "")
-	p.AddPage()
-	opt := fpdf.ImageOptions{ImageType: "PNG"}
-	p.RegisterImageOptionsReader("scan", opt, bytes.NewReader(renderPNG(t, lines)))
-	p.ImageOptions("scan", 10, 10, 190, 0, false, opt, 0, "")
-	if err := p.OutputFileAndClose(path); err != nil {
+	data, err := pdftest.ScannedPDF(lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -120,7 +89,7 @@ func TestExtractTextLayer(t *testing.T) {
 type failingOCR struct{ t *testing.T }
 
 func (f failingOCR) Name() string { return "failing" }
-func (f failingOCR) Page(context.Context, string, int) (string, error) {
+func (f failingOCR) Page(context.Context, Source, int) (string, error) {
 	f.t.Error("OCR called for a page with a text layer")
 	return "", nil
 }
@@ -155,6 +124,7 @@ func TestMistralOCR(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "scan.pdf")
 	scannedPDF(t, path, []string{"Hello"})
 	var calls int
+	var sent []byte // the PDF bytes of the last request
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls++
 		if r.Method != http.MethodPost || r.URL.Path != "/v1/ocr" {
@@ -177,6 +147,7 @@ func TestMistralOCR(t *testing.T) {
 			http.Error(w, "bad request shape", http.StatusUnprocessableEntity)
 			return
 		}
+		sent = pdfBytes
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"pages":[{"index":0,"markdown":"# Patient\n\nMarie Curie, marie.curie@example.org","images":[],"dimensions":{"dpi":200,"height":2339,"width":1654}}],"model":"mistral-ocr-2505-completion","usage_info":{"pages_processed":1,"doc_size_bytes":` + "1234" + `}}`))
 	}))
@@ -187,6 +158,18 @@ func TestMistralOCR(t *testing.T) {
 	}
 	if calls != 1 || pages[0].Source != OCRMistral || pages[0].Text != "# Patient\n\nMarie Curie, marie.curie@example.org\n" {
 		t.Errorf("calls %d, page %+v", calls, pages[0])
+	}
+	// In memory: the same request, carrying exactly the bytes given.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, err := ExtractBytes(context.Background(), data, Options{OCR: &Mistral{BaseURL: srv.URL, APIKey: "test-key"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 2 || !bytes.Equal(sent, data) || !reflect.DeepEqual(mem, pages) {
+		t.Errorf("ExtractBytes: calls %d, sent the PDF: %v, pages %+v, want %+v", calls, bytes.Equal(sent, data), mem, pages)
 	}
 	if _, err := Extract(context.Background(), path, Options{OCR: &Mistral{BaseURL: srv.URL, APIKey: "wrong"}}); err == nil || !strings.Contains(err.Error(), "HTTP 401") {
 		t.Errorf("wrong key: err = %v", err)

@@ -113,8 +113,9 @@ func TestBrowserUI(t *testing.T) {
 	if os.Getenv("PIIMASK_SERVE_BROWSER_ONNX") != "0" {
 		methods = append(methods, onnxOrSkip(t))
 	}
-	pdfx := PopplerStdin()
-	_, ts := newTestServer(t, Options{PDF: pdfx}, methods...)
+	opts := withPDF(Options{})
+	pdfx := opts.PDF
+	_, ts := newTestServer(t, opts, methods...)
 
 	text := "Dear support, I am Jane Doe. Write to jane.doe@example.com or call +44 20 7946 0958.\n" +
 		"My IBAN is GB82WEST12345698765432 and my server is 192.168.1.20."

@@ -177,9 +177,10 @@ type methodsResponse struct {
 	Classes   []string     `json:"classes"`
 	Operators []string     `json:"operators"`
 	Limits    struct {
-		MaxBodyBytes int64 `json:"max_body_bytes"`
-		MaxTextChars int   `json:"max_text_chars"`
-		PDF          bool  `json:"pdf"`
+		MaxBodyBytes int64  `json:"max_body_bytes"`
+		MaxTextChars int    `json:"max_text_chars"`
+		PDF          bool   `json:"pdf"`
+		PDFOCR       string `json:"pdf_ocr"`
 	} `json:"limits"`
 }
 
@@ -194,6 +195,9 @@ func (s *Server) handleMethods(w http.ResponseWriter, r *http.Request) {
 	resp.Limits.MaxBodyBytes = s.opts.MaxBodyBytes
 	resp.Limits.MaxTextChars = s.opts.MaxTextChars
 	resp.Limits.PDF = s.opts.PDF != nil
+	if resp.Limits.PDF {
+		resp.Limits.PDFOCR = s.opts.PDFOCR
+	}
 	writeJSON(w, http.StatusOK, resp)
 }
 

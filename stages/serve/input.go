@@ -9,9 +9,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"os/exec"
+	"runtime"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/piimask/piimask/stages/pdf"
 )
 
 // apiError is an error answered as JSON {code, message} with a status.
@@ -47,42 +49,54 @@ type PDFExtractor func(ctx context.Context, data []byte) (string, error)
 // errBrokenPDF marks a PDF that the extractor could not read.
 var errBrokenPDF = errors.New("not a readable PDF")
 
-// PopplerStdin returns an extractor that pipes the PDF into poppler's
-// `pdftotext - -` and reads the text from its stdout: the upload never
-// touches the disk. It returns nil when pdftotext is not installed.
-func PopplerStdin() PDFExtractor {
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
+// PDFText returns an extractor over stages/pdf's ExtractBytes, the
+// extraction the mask job uses: the text layer page by page and, for pages
+// without one, ocr (nil: none). The upload is piped to poppler's tools and
+// to the OCR engine and never touches the disk. At most concurrency
+// extractions run at once (<= 0: one per CPU), others wait their turn within
+// the request's deadline: OCR is CPU-bound and spawns processes. PDFText
+// returns nil when pdftotext or pdfinfo is not installed.
+func PDFText(ocr pdf.OCR, concurrency int) PDFExtractor {
+	if !pdf.Available() {
 		return nil
 	}
+	if concurrency <= 0 {
+		concurrency = runtime.NumCPU()
+	}
+	slots := make(chan struct{}, concurrency)
 	return func(ctx context.Context, data []byte) (string, error) {
-		var out, stderr bytes.Buffer
-		cmd := exec.CommandContext(ctx, bin, "-enc", "UTF-8", "-", "-")
-		cmd.Stdin = bytes.NewReader(data)
-		cmd.Stdout, cmd.Stderr = &out, &stderr
-		if err := cmd.Run(); err != nil {
-			if ctx.Err() != nil {
-				return "", ctx.Err()
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+		pages, err := pdf.ExtractBytes(ctx, data, pdf.Options{OCR: ocr})
+		if err != nil {
+			if errors.Is(err, pdf.ErrUnreadable) {
+				// poppler's stderr describes the file's structure, never
+				// its text; it is still not passed on, only summarised.
+				return "", errBrokenPDF
 			}
-			// pdftotext's stderr describes the file's structure, never its
-			// text; it is still not logged, only summarised.
-			return "", fmt.Errorf("%w: pdftotext: %v", errBrokenPDF, err)
+			return "", err
 		}
-		if !utf8.Valid(out.Bytes()) {
-			return "", fmt.Errorf("%w: pdftotext gave invalid UTF-8", errBrokenPDF)
-		}
-		return normalisePDFText(out.String()), nil
+		return joinPages(pages), nil
 	}
 }
 
-// normalisePDFText drops form feeds and trailing spaces of lines.
-func normalisePDFText(s string) string {
-	s = strings.ReplaceAll(s, "\f", "\n")
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " \t\r")
+// joinPages is the text of a PDF's pages, one blank line between pages
+// (pages without text left out).
+func joinPages(pages []pdf.Page) string {
+	var b strings.Builder
+	for _, p := range pages {
+		if t := strings.TrimSpace(p.Text); t != "" {
+			if b.Len() > 0 {
+				b.WriteString("\n\n")
+			}
+			b.WriteString(t)
+		}
 	}
-	return strings.TrimSpace(strings.Join(lines, "\n"))
+	return b.String()
 }
 
 // splitList reads a form or query value that may be repeated and/or
@@ -240,7 +254,7 @@ func (s *Server) readMultipart(ctx context.Context, r *http.Request, req *apiReq
 	switch kind {
 	case "pdf":
 		if s.opts.PDF == nil {
-			return errorf(http.StatusUnsupportedMediaType, "pdf_unavailable", "PDF uploads need poppler's pdftotext on the server (scripts/setup-pdf.sh)")
+			return errorf(http.StatusUnsupportedMediaType, "pdf_unavailable", "PDF uploads need poppler's pdftotext and pdfinfo on the server (scripts/setup-pdf.sh)")
 		}
 		text, err := s.opts.PDF(ctx, file)
 		if err != nil {
@@ -250,7 +264,10 @@ func (s *Server) readMultipart(ctx context.Context, r *http.Request, req *apiReq
 			return errorf(http.StatusServiceUnavailable, "pdf_failed", "PDF extraction did not finish")
 		}
 		if text == "" {
-			return errorf(http.StatusUnprocessableEntity, "pdf_no_text", "the PDF has no text layer (scanned pages are not read by the server)")
+			if s.opts.PDFOCR == "" {
+				return errorf(http.StatusUnprocessableEntity, "pdf_no_text", "the PDF has no text layer, and OCR of scanned pages is off on this server")
+			}
+			return errorf(http.StatusUnprocessableEntity, "pdf_no_text", "the PDF has no text layer, and OCR (%s) found no text in it", s.opts.PDFOCR)
 		}
 		req.Text, req.source = text, "file:pdf"
 	case "text":

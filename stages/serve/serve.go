@@ -7,8 +7,10 @@
 // waits at most Limits.BatchWait for more, up to Limits.MaxBatch); a method's
 // queue is bounded and a full queue answers 429 with Retry-After, so latency
 // cannot grow without bound. Uploads are read into memory and PDFs are piped
-// through `pdftotext - -`: nothing a client sends is written to disk, and no
-// text reaches the logs or the metrics.
+// through stages/pdf's ExtractBytes (pdftotext reading stdin; pages without
+// a text layer OCR'd by pdftoppm | tesseract, or the Mistral OCR API):
+// nothing a client sends is written to disk, and no text reaches the logs or
+// the metrics.
 package serve
 
 import (
@@ -59,8 +61,11 @@ type Options struct {
 	APIKey string
 	// CORSOrigins are the origins allowed cross-origin calls (none: CORS off).
 	CORSOrigins []string
-	// PDF extracts uploaded PDFs (nil: PDF uploads answer 415).
+	// PDF extracts uploaded PDFs (nil: PDF uploads answer 415); see PDFText.
 	PDF PDFExtractor
+	// PDFOCR names the OCR engine PDF reads pages without a text layer
+	// with ("": none), for messages and GET /v1/methods.
+	PDFOCR string
 	// Keys are the secrets of the keyed mask operators (hash, pseudonym,
 	// encrypt); an operator without its key is not offered.
 	Keys mask.Keys

@@ -26,6 +26,7 @@ import (
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/rules"
 	"github.com/piimask/piimask/stages/mask"
+	"github.com/piimask/piimask/stages/pdf"
 	"github.com/piimask/piimask/stages/record"
 )
 
@@ -204,11 +205,21 @@ func makePDF(t *testing.T, lines ...string) []byte {
 	return b.Bytes()
 }
 
-// requirePDF returns the poppler extractor, skipping outside CI when
-// pdftotext is missing (scripts/setup-pdf.sh installs it).
+// withPDF sets the PDF extraction `piimask serve` sets by default: stages/pdf
+// in memory, with Tesseract OCR for scanned pages when it is installed.
+func withPDF(o Options) Options {
+	o.PDF, o.PDFOCR = PDFText(nil, 0), ""
+	if o.PDF != nil && pdf.TesseractAvailable() {
+		o.PDF, o.PDFOCR = PDFText(pdf.Tesseract{}, 0), pdf.OCRTesseract
+	}
+	return o
+}
+
+// requirePDF skips outside CI when pdftotext is missing, and fails under CI
+// (scripts/setup-pdf.sh installs it).
 func requirePDF(t *testing.T) PDFExtractor {
 	t.Helper()
-	x := PopplerStdin()
+	x := PDFText(nil, 0)
 	if x == nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("pdftotext missing: run scripts/setup-pdf.sh")
@@ -236,8 +247,7 @@ func entityTexts(res MethodResult) map[string]string {
 }
 
 func TestDetectAndMask(t *testing.T) {
-	pdfx := PopplerStdin()
-	_, ts := newTestServer(t, Options{PDF: pdfx}, rulesMethod(t), Method{Name: "echo", Type: "fake", Detector: &echoMethod{}, Limits: DefaultLimits()})
+	_, ts := newTestServer(t, withPDF(Options{}), rulesMethod(t), Method{Name: "echo", Type: "fake", Detector: &echoMethod{}, Limits: DefaultLimits()})
 	type want struct {
 		source   string
 		entities map[string]string // label -> text
@@ -361,8 +371,7 @@ func TestSideBySide(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	pdfx := PopplerStdin()
-	opts := Options{MaxBodyBytes: 4096, MaxTextChars: 200, PDF: pdfx}
+	opts := withPDF(Options{MaxBodyBytes: 4096, MaxTextChars: 200})
 	_, ts := newTestServer(t, opts, rulesMethod(t))
 	_, noPDF := newTestServer(t, Options{}, rulesMethod(t))
 	ctJSON := "application/json"
@@ -788,7 +797,7 @@ func TestNoTextInLogsOrDisk(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	var logs bytes.Buffer
-	_, ts := newTestServer(t, Options{MaxBodyBytes: 8 << 20, MaxTextChars: 8 << 20, Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}, rulesMethod(t))
+	_, ts := newTestServer(t, withPDF(Options{MaxBodyBytes: 8 << 20, MaxTextChars: 8 << 20, Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}), rulesMethod(t))
 	secret := "zz.secret.person@example.org"
 	big := bytes.Repeat([]byte("filler line without pii\n"), 200_000) // ~4.8 MB: more than multipart keeps in memory by default
 	big = append(big, []byte(secret)...)
@@ -799,6 +808,22 @@ func TestNoTextInLogsOrDisk(t *testing.T) {
 	}
 	if res := decode[AnalyseResponse](t, r).Results[0]; entityTexts(res)["EMAIL"] != secret {
 		t.Errorf("the upload's email was not found: %v", entityTexts(res))
+	}
+	// A scanned PDF: rendered and OCR'd through pipes, never a file.
+	if requireOCR(t, false) {
+		scan := scannedPDF(t, "Contact: anna.secret.person@example.org")
+		ct, body := multipartBody(t, map[string]string{"classes": "EMAIL"}, "scan.pdf", "application/pdf", scan)
+		r := do(t, "POST", ts.URL+"/v1/mask", ct, body, nil)
+		if r.status != 200 {
+			t.Fatalf("scanned PDF: %d %s", r.status, r.body)
+		}
+		if res := decode[AnalyseResponse](t, r).Results[0]; entityTexts(res)["EMAIL"] != "anna.secret.person@example.org" {
+			t.Errorf("the scanned PDF's email was not found: %v", entityTexts(res))
+		}
+		ct, body = multipartBody(t, nil, "text.pdf", "application/pdf", makePDF(t, "From secret.person@example.net"))
+		if r := do(t, "POST", ts.URL+"/v1/detect", ct, body, nil); r.status != 200 {
+			t.Fatalf("text PDF: %d %s", r.status, r.body)
+		}
 	}
 	do(t, "POST", ts.URL+"/v1/detect?classes=EMAIL", "text/plain", strings.NewReader(secret), nil)
 	do(t, "POST", ts.URL+"/v1/detect", "application/json", strings.NewReader(`{"text":"`+secret+`","classes":["NOPE"]}`), nil)
