@@ -9,9 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -368,54 +366,8 @@ concurrency: {workers: 2, batch_size: 64}
 		return p
 	}
 	full, killed := filepath.Join(dir, "full"), filepath.Join(dir, "killed")
-	run := func(cfgPath string) *exec.Cmd {
-		c := exec.Command(bin, "run", "--no-progress", cfgPath)
-		c.Env = binEnv()
-		return c
-	}
-	if out, err := run(cfg("full.yaml", full)).CombinedOutput(); err != nil {
-		t.Fatalf("uninterrupted run: %v\n%s", err, out)
-	}
-	kcfg := cfg("killed.yaml", killed)
-	c := run(kcfg)
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ckpt := filepath.Join(killed, ".work", "checkpoint.json")
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		b, _ := os.ReadFile(ckpt)
-		if bytes.Count(b, []byte(`"index"`)) >= 3 {
-			break
-		}
-		if time.Now().After(deadline) {
-			c.Process.Kill()
-			t.Fatal("no checkpoint after 60 s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if err := c.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	c.Wait()
 	final := filepath.Join("masked", "corpus.parquet")
-	if _, err := os.Stat(filepath.Join(killed, final)); err == nil {
-		t.Fatal("the run finished before it was killed: make the input bigger")
-	}
-	out, err := run(kcfg).CombinedOutput()
-	if err != nil {
-		t.Fatalf("resumed run: %v\n%s", err, out)
-	}
-	if !strings.Contains(string(out), "resuming") {
-		t.Errorf("second run did not resume:\n%s", out)
-	}
-	for _, f := range []string{final, "audit.jsonl"} {
-		a, _ := os.ReadFile(filepath.Join(full, f))
-		b, _ := os.ReadFile(filepath.Join(killed, f))
-		if len(a) == 0 || !bytes.Equal(a, b) {
-			t.Errorf("%s differs after kill -9 and resume (%d vs %d bytes)", f, len(a), len(b))
-		}
-	}
+	killAndResume(t, bin, cfg("full.yaml", full), full, cfg("killed.yaml", killed), killed, []string{final, "audit.jsonl"})
 	schema, got := readParquetRows(t, filepath.Join(killed, final))
 	if want := []string{"uid", "language", "score", "flag", "tags", "masked_text"}; !reflect.DeepEqual(fieldNames(schema), want) {
 		t.Errorf("columns %v, want %v", fieldNames(schema), want)

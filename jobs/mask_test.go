@@ -165,6 +165,61 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
+// killAndResume runs the mask job of fullCfg uninterrupted, runs killedCfg,
+// kills it with SIGKILL once three parts are checkpointed, reruns it, checks
+// that the rerun resumed and that each file of compare is byte-identical in
+// both output directories.
+func killAndResume(t *testing.T, bin, fullCfg, full, killedCfg, killed string, compare []string) {
+	t.Helper()
+	run := func(cfgPath string) *exec.Cmd {
+		c := exec.Command(bin, "run", "--no-progress", cfgPath)
+		c.Env = binEnv()
+		return c
+	}
+	if out, err := run(fullCfg).CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted run: %v\n%s", err, out)
+	}
+	c := run(killedCfg)
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until some parts are committed, then kill -9.
+	ckpt := filepath.Join(killed, ".work", "checkpoint.json")
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		b, _ := os.ReadFile(ckpt)
+		if bytes.Count(b, []byte(`"index"`)) >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			c.Process.Kill()
+			t.Fatal("no checkpoint after 60 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := c.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	c.Wait()
+	if _, err := os.Stat(filepath.Join(killed, compare[0])); err == nil {
+		t.Fatal("the run finished before it was killed: make the input bigger")
+	}
+	out, err := run(killedCfg).CombinedOutput()
+	if err != nil {
+		t.Fatalf("resumed run: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "resuming") {
+		t.Errorf("second run did not resume:\n%s", out)
+	}
+	for _, f := range compare {
+		a, _ := os.ReadFile(filepath.Join(full, f))
+		b, _ := os.ReadFile(filepath.Join(killed, f))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s differs after kill -9 and resume (%d vs %d bytes)", f, len(a), len(b))
+		}
+	}
+}
+
 func binEnv() []string {
 	env := os.Environ()
 	for k, v := range maskTestKeys {
@@ -199,54 +254,8 @@ concurrency: {workers: 2, batch_size: 64}
 		return p
 	}
 	full, killed := filepath.Join(dir, "full"), filepath.Join(dir, "killed")
-	run := func(cfgPath string) *exec.Cmd {
-		c := exec.Command(bin, "run", "--no-progress", cfgPath)
-		c.Env = binEnv()
-		return c
-	}
-	if out, err := run(write("full.yaml", full)).CombinedOutput(); err != nil {
-		t.Fatalf("uninterrupted run: %v\n%s", err, out)
-	}
-	kcfg := write("killed.yaml", killed)
-	c := run(kcfg)
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Wait until some parts are committed, then kill -9.
-	ckpt := filepath.Join(killed, ".work", "checkpoint.json")
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		b, _ := os.ReadFile(ckpt)
-		if bytes.Count(b, []byte(`"index"`)) >= 3 {
-			break
-		}
-		if time.Now().After(deadline) {
-			c.Process.Kill()
-			t.Fatal("no checkpoint after 60 s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if err := c.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	c.Wait()
-	if _, err := os.Stat(filepath.Join(killed, "masked", "generated.jsonl")); err == nil {
-		t.Fatal("the run finished before it was killed: make the input bigger")
-	}
-	out, err := run(kcfg).CombinedOutput()
-	if err != nil {
-		t.Fatalf("resumed run: %v\n%s", err, out)
-	}
-	if !strings.Contains(string(out), "resuming") {
-		t.Errorf("second run did not resume:\n%s", out)
-	}
-	for _, f := range []string{"masked/generated.jsonl", "audit.jsonl"} {
-		a, _ := os.ReadFile(filepath.Join(full, f))
-		b, _ := os.ReadFile(filepath.Join(killed, f))
-		if len(a) == 0 || !bytes.Equal(a, b) {
-			t.Errorf("%s differs after kill -9 and resume (%d vs %d bytes)", f, len(a), len(b))
-		}
-	}
+	killAndResume(t, bin, write("full.yaml", full), full, write("killed.yaml", killed), killed,
+		[]string{filepath.Join("masked", "generated.jsonl"), "audit.jsonl"})
 	// The vault of the resumed run restores the original text.
 	restored := filepath.Join(dir, "restored.jsonl")
 	u := exec.Command(bin, "unmask", "--vault", filepath.Join(killed, "vault.bin"), "--in", filepath.Join(killed, "masked", "generated.jsonl"), "--out", restored)
