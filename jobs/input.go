@@ -86,12 +86,21 @@ func (in *input) produce(ctx context.Context, emit func(record.Record) error) er
 		if err != nil {
 			return err
 		}
-		err = read.Read(ctx, paths, read.Options{Format: j.Input.Format, Schema: j.Input.Schema, TextField: j.Input.TextField}, counted, reject)
+		err = read.Read(ctx, paths, readOptions(j), counted, reject)
 	}
 	if errors.Is(err, read.ErrStop) {
 		return nil
 	}
 	return err
+}
+
+// readOptions are the reader options of the job's input section.
+func readOptions(j *config.Job) read.Options {
+	format := j.Input.Format
+	if format == read.SchemaAuto {
+		format = ""
+	}
+	return read.Options{Format: format, Schema: j.Input.Schema, TextField: j.Input.TextField, Language: j.Input.Language}
 }
 
 // shardKey is what assigns a row to a shard: its id, or where it came from.

@@ -62,10 +62,14 @@ type Job struct {
 type Input struct {
 	// Paths are files, directories or globs (** allowed).
 	Paths []string `yaml:"paths"`
-	// Format is jsonl, parquet or text; empty = from the file extension.
+	// Format is jsonl, parquet, text or conll; empty = from the file extension.
 	Format string `yaml:"format"`
-	// Schema is auto, ai4privacy-43k, ai4privacy-200k, ai4privacy-400k or plain.
+	// Schema is auto, ai4privacy-43k, ai4privacy-200k, ai4privacy-400k,
+	// presidio, conll or plain.
 	Schema string `yaml:"schema"`
+	// Language is the language of documents whose data gives none (CoNLL
+	// files, presidio-research sets).
+	Language string `yaml:"language"`
 	// TextField is the text column for the plain schema.
 	TextField string `yaml:"text_field"`
 	// Generate makes synthetic AI4Privacy-200k rows instead of reading files.
@@ -321,11 +325,11 @@ func (l *Loaded) semantic(rules Rules, missing []MissingVar, env LookupEnv) Prob
 	if len(in.Paths) > 0 && in.Generate != nil {
 		ps = append(ps, l.Problem("input.generate", "give input.paths or input.generate, not both"))
 	}
-	if in.Format != "" && !oneOf(in.Format, "auto", "jsonl", "parquet", "text") {
-		ps = append(ps, l.Problem("input.format", "unknown format %q (jsonl, parquet, text, or empty for the file extension)", in.Format))
+	if in.Format != "" && !oneOf(in.Format, "auto", "jsonl", "parquet", "text", "conll") {
+		ps = append(ps, l.Problem("input.format", "unknown format %q (jsonl, parquet, text, conll, or empty for the file extension)", in.Format))
 	}
-	if in.Schema != "" && !oneOf(in.Schema, "auto", "ai4privacy-43k", "ai4privacy-200k", "ai4privacy-400k", "plain") {
-		ps = append(ps, l.Problem("input.schema", "unknown schema %q (auto, ai4privacy-43k, ai4privacy-200k, ai4privacy-400k, plain)", in.Schema))
+	if in.Schema != "" && !oneOf(in.Schema, "auto", "ai4privacy-43k", "ai4privacy-200k", "ai4privacy-400k", "presidio", "conll", "plain") {
+		ps = append(ps, l.Problem("input.schema", "unknown schema %q (auto, ai4privacy-43k, ai4privacy-200k, ai4privacy-400k, presidio, conll, plain)", in.Schema))
 	}
 	if g := in.Generate; g != nil && g.N <= 0 {
 		ps = append(ps, l.Problem("input.generate.n", "must be positive"))

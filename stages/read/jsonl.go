@@ -24,7 +24,7 @@ func (s *stream) readJSONL(path string) error {
 	var l layout
 	detected := s.opts.schema() != SchemaAuto
 	if detected {
-		l = layoutOf(s.opts.schema(), s.opts.textField())
+		l = s.layoutOf(s.opts.schema())
 	}
 	var line int64
 	sawData := false
@@ -57,7 +57,7 @@ func (s *stream) readJSONL(path string) error {
 					if err != nil {
 						return fmt.Errorf("%s:%d: %w", path, line, err)
 					}
-					l = layoutOf(schema, s.opts.textField())
+					l = s.layoutOf(schema)
 					detected = true
 				}
 				var r row = obj

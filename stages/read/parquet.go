@@ -102,7 +102,7 @@ func (s *stream) readParquet(path string) error {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	l := layoutOf(schema, s.opts.textField())
+	l := s.layoutOf(schema)
 	readSchema, conv := pf.Schema(), parquet.Conversion(nil)
 	if !s.opts.KeepColumns {
 		ps, c, err := project(pf.Schema(), l.columns())

@@ -1,12 +1,14 @@
 // Package read turns piimask's inputs — JSON Lines, Parquet and plain text
 // files — into a stream of record.Record values.
 //
-// Every supported dataset schema (AI4Privacy 43k, 200k, 300k/400k, and
+// Every supported dataset schema (AI4Privacy 43k, 200k, 300k/400k,
+// presidio-research InputSample JSON, CoNLL-style BIO/IOBES token files, and
 // "plain" rows that only carry a text column) is normalised into one record:
 // an id, a language, the text and the gold spans in Unicode code-point
-// offsets. Files are streamed: JSONL line by line (lines of any length), and
-// Parquet row group by row group in small batches of rows, so a file of many
-// gigabytes is never held in memory.
+// offsets. Files are streamed: JSONL and CoNLL line by line (lines of any
+// length), a JSON array element by element, and Parquet row group by row
+// group in small batches of rows, so a file of many gigabytes is never held
+// in memory.
 //
 // Bad rows do not stop a run: a row with invalid JSON, a missing text or a
 // span that does not fit its text becomes a record.Reject (file, line or row,
@@ -30,6 +32,9 @@ const (
 	FormatJSONL   = "jsonl"
 	FormatParquet = "parquet"
 	FormatText    = "text"
+	// FormatCoNLL is a token-per-line file: `token<TAB>tag` or `token tag`
+	// lines (the last column is the tag), a blank line between sentences.
+	FormatCoNLL = "conll"
 )
 
 // Schemas the readers understand.
@@ -39,7 +44,22 @@ const (
 	Schema200k  = "ai4privacy-200k"
 	Schema400k  = "ai4privacy-400k"
 	SchemaPlain = "plain"
+	// SchemaPresidio is presidio-research's InputSample JSON (an array or
+	// JSON Lines): full_text, spans [{entity_type, entity_value,
+	// start_position, end_position}], template_id.
+	SchemaPresidio = "presidio"
+	// SchemaCoNLL is a BIO / IOB2 / IOBES token file (FormatCoNLL).
+	SchemaCoNLL = "conll"
 )
+
+// Schemas lists every schema name Options.Schema accepts.
+func Schemas() []string {
+	return []string{SchemaAuto, Schema43k, Schema200k, Schema400k, SchemaPresidio, SchemaCoNLL, SchemaPlain}
+}
+
+// Formats lists every format name Options.Format accepts ("" = from the
+// extension).
+func Formats() []string { return []string{FormatJSONL, FormatParquet, FormatText, FormatCoNLL} }
 
 // ErrStop, returned by an emit function, ends Read early without an error
 // (Filter.Wrap returns it once its limit is reached).
@@ -47,13 +67,22 @@ var ErrStop = errors.New("read: stop")
 
 // Options says how to read input files.
 type Options struct {
-	// Format is "jsonl", "parquet", "text" or "" to choose from each file's
-	// extension (.jsonl/.json/.ndjson, .parquet/.pq, .txt/.md/.markdown).
+	// Format is "jsonl", "parquet", "text", "conll" or "" to choose from
+	// each file's extension (.jsonl/.json/.ndjson, .parquet/.pq,
+	// .txt/.md/.markdown, .conll/.bio/.iob/.iob2/.iobes); a file with
+	// another extension is sniffed and read as CoNLL when its first lines
+	// are `token tag` lines. A .json/.jsonl file that holds a JSON array of
+	// rows is read element by element.
 	Format string
 	// Schema is "auto" (or ""), "ai4privacy-43k", "ai4privacy-200k",
-	// "ai4privacy-400k" or "plain". Auto detects it per file from the column
-	// names (JSONL: the keys of the first valid row; Parquet: the file schema).
+	// "ai4privacy-400k", "presidio", "conll" or "plain". Auto detects it per
+	// file from the column names (JSONL: the keys of the first valid row;
+	// Parquet: the file schema); CoNLL files are conll.
 	Schema string
+	// Language is the language of records whose data gives none (CoNLL
+	// without a WikiANN-style "xx:" token prefix, presidio-research rows;
+	// default "en" for presidio, "" for CoNLL).
+	Language string
 	// TextField names the text column of "plain" rows (default "text").
 	TextField string
 	// KeepColumns carries every column except the text column into
@@ -64,15 +93,17 @@ type Options struct {
 // Validate reports an unknown format or schema.
 func (o Options) Validate() error {
 	switch o.Format {
-	case "", FormatJSONL, FormatParquet, FormatText:
+	case "", FormatJSONL, FormatParquet, FormatText, FormatCoNLL:
 	default:
-		return fmt.Errorf("read: unknown format %q (want jsonl, parquet or text)", o.Format)
+		return fmt.Errorf("read: unknown format %q (want jsonl, parquet, text or conll)", o.Format)
 	}
 	switch o.Schema {
-	case "", SchemaAuto, Schema43k, Schema200k, Schema400k, SchemaPlain:
+	case "", SchemaAuto, Schema43k, Schema200k, Schema400k, SchemaPresidio, SchemaCoNLL, SchemaPlain:
 	default:
-		return fmt.Errorf("read: unknown schema %q (want auto, %s, %s, %s or %s)",
-			o.Schema, Schema43k, Schema200k, Schema400k, SchemaPlain)
+		return fmt.Errorf("read: unknown schema %q (want one of %s)", o.Schema, strings.Join(Schemas(), ", "))
+	}
+	if o.Schema == SchemaCoNLL && o.Format != "" && o.Format != FormatCoNLL {
+		return fmt.Errorf("read: schema conll reads CoNLL token files, not format %q", o.Format)
 	}
 	return nil
 }
@@ -101,8 +132,30 @@ func FormatOf(path string) (string, error) {
 		return FormatParquet, nil
 	case ".txt", ".md", ".markdown":
 		return FormatText, nil
+	case ".conll", ".bio", ".iob", ".iob2", ".iobes":
+		return FormatCoNLL, nil
 	}
-	return "", fmt.Errorf("%s: cannot tell the format from the extension %q; set the format (jsonl, parquet or text)", path, filepath.Ext(path))
+	return "", fmt.Errorf("%s: cannot tell the format from the extension %q; set the format (jsonl, parquet, text or conll)", path, filepath.Ext(path))
+}
+
+// formatFor picks how to read path under opts: the configured format, the
+// schema's (conll), the extension's, or a CoNLL file recognised from its
+// first lines.
+func formatFor(path string, opts Options) (string, error) {
+	if opts.Format != "" {
+		return opts.Format, nil
+	}
+	if opts.Schema == SchemaCoNLL {
+		return FormatCoNLL, nil
+	}
+	f, err := FormatOf(path)
+	if err == nil {
+		return f, nil
+	}
+	if ok, serr := sniffCoNLL(path); serr == nil && ok {
+		return FormatCoNLL, nil
+	}
+	return "", err
 }
 
 // stream is the state shared by the readers of one Read call.
@@ -132,18 +185,15 @@ func Read(ctx context.Context, paths []string, opts Options, emit func(record.Re
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		format := opts.Format
-		if format == "" {
-			f, err := FormatOf(p)
-			if err != nil {
-				return err
-			}
-			format = f
+		format, err := formatFor(p, opts)
+		if err != nil {
+			return err
 		}
-		var err error
 		switch format {
 		case FormatJSONL:
-			err = s.readJSONL(p)
+			err = s.readJSON(p)
+		case FormatCoNLL:
+			err = s.readCoNLL(p)
 		case FormatParquet:
 			err = s.readParquet(p)
 		case FormatText:

@@ -131,10 +131,15 @@ func TestMalformedJSONL(t *testing.T) {
 		t.Errorf("reason %q", res.rejs[0].Reason)
 	}
 
-	// A JSON array file is an error, not a reject per line.
-	arr := writeFile(t, dir, "array.json", "[\n"+ok("1")+"]\n")
-	if res := readAll(t, []string{arr}, Options{}); res.err == nil || !strings.Contains(res.err.Error(), arr+":1") {
-		t.Errorf("JSON array: err %v", res.err)
+	// A JSON array file is read element by element; a syntax error inside
+	// it is an error naming the file and line.
+	arr := writeFile(t, dir, "array.json", "[\n"+strings.TrimSuffix(ok("1"), "\n")+",\n"+strings.TrimSuffix(ok("2"), "\n")+"]\n")
+	if res := readAll(t, []string{arr}, Options{}); res.err != nil || len(res.recs) != 2 || res.recs[1].Origin.Row != 3 {
+		t.Errorf("JSON array: err %v, records %d", res.err, len(res.recs))
+	}
+	broken := writeFile(t, dir, "broken.json", "[\n"+strings.TrimSuffix(ok("1"), "\n")+",\n{\"source_text\": }]\n")
+	if res := readAll(t, []string{broken}, Options{}); res.err == nil || !strings.Contains(res.err.Error(), broken+":3") {
+		t.Errorf("broken JSON array: err %v", res.err)
 	}
 	// Columns no schema knows: an error naming file and line.
 	unk := writeFile(t, dir, "unknown.jsonl", jsonLine(t, map[string]any{"body": "x"}))

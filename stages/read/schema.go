@@ -17,6 +17,8 @@ func detectSchema(keys []string, textField string) (string, error) {
 		has[k] = true
 	}
 	switch {
+	case has["full_text"] && has["spans"]:
+		return SchemaPresidio, nil
 	case has["unmasked_text"]:
 		return Schema43k, nil
 	case has["source_text"] && (has["uid"] || has["split"]):
@@ -26,7 +28,7 @@ func detectSchema(keys []string, textField string) (string, error) {
 	case has[textField]:
 		return SchemaPlain, nil
 	}
-	return "", fmt.Errorf("cannot detect the schema from the columns %v (want source_text, unmasked_text or %q); set schema and text_field", keys, textField)
+	return "", fmt.Errorf("cannot detect the schema from the columns %v (want source_text, unmasked_text, full_text + spans or %q); set schema and text_field", keys, textField)
 }
 
 // layout names the columns one schema reads.
@@ -37,12 +39,15 @@ type layout struct {
 	defLang  string // language when the column is absent
 	mask     string // privacy_mask-style list column; "" = none
 	spanList string // 43k span_labels column; "" = none
+	presidio string // presidio-research spans column; "" = none
+	// extra lists columns kept in Record.Extra even without KeepColumns.
+	extra []string
 }
 
 // columns lists the columns a layout reads.
 func (l layout) columns() []string {
 	out := append([]string{l.text}, l.ids...)
-	for _, c := range []string{l.language, l.mask, l.spanList} {
+	for _, c := range []string{l.language, l.mask, l.spanList, l.presidio} {
 		if c != "" {
 			out = append(out, c)
 		}
@@ -58,9 +63,22 @@ func layoutOf(schema, textField string) layout {
 		return layout{text: "source_text", ids: []string{"id", "uid"}, language: "language", mask: "privacy_mask"}
 	case Schema400k:
 		return layout{text: "source_text", ids: []string{"uid", "id"}, language: "language", mask: "privacy_mask"}
+	case SchemaPresidio:
+		return layout{text: "full_text", ids: []string{"id", "uid"}, language: "language", defLang: "en",
+			presidio: "spans", extra: []string{"template_id"}}
 	default:
 		return layout{text: textField, ids: []string{"id"}, language: "language"}
 	}
+}
+
+// layoutOf is the layout of schema under the stream's options: the
+// configured language replaces the schema's default one.
+func (s *stream) layoutOf(schema string) layout {
+	l := layoutOf(schema, s.opts.textField())
+	if s.opts.Language != "" {
+		l.defLang = s.opts.Language
+	}
+	return l
 }
 
 // fieldErr is a problem with one field of a row. Its reason never quotes
@@ -140,6 +158,34 @@ func (s *stream) toRecord(l layout, r row, origin record.Origin) (record.Record,
 			return bad(fe)
 		}
 		rec.Gold = spans
+	}
+	if l.presidio != "" {
+		v, _, err := r.get(l.presidio)
+		if err != nil {
+			return bad(&fieldErr{l.presidio, "cannot be decoded"})
+		}
+		if off == nil {
+			off = record.NewOffsets(text)
+		}
+		spans, fe := presidioSpans(l.presidio, v, text, off)
+		if fe != nil {
+			return bad(fe)
+		}
+		rec.Gold = spans
+	}
+	if !s.opts.KeepColumns {
+		for _, k := range l.extra {
+			v, ok, err := r.get(k)
+			if err != nil {
+				return bad(&fieldErr{k, "cannot be decoded"})
+			}
+			if ok && v != nil {
+				if rec.Extra == nil {
+					rec.Extra = map[string]any{}
+				}
+				rec.Extra[k] = v
+			}
+		}
 	}
 	switch {
 	case len(rec.Gold) == 0:
@@ -243,6 +289,56 @@ func maskSpans(field string, v any, text string, off *record.Offsets) ([]record.
 			if value != got {
 				return nil, &fieldErr{name + ".value", fmt.Sprintf(
 					"value (%d code points) does not match the text at [%d,%d) (%d code points)",
+					utf8.RuneCountInString(value), start, end, end-start)}
+			}
+		}
+		spans = append(spans, record.Span{Start: int(start), End: int(end), Label: label})
+	}
+	return spans, nil
+}
+
+// presidioSpans reads presidio-research's spans: a list of
+// {entity_type, entity_value, start_position, end_position}; entity_value,
+// when present, must equal text[start:end] in code points.
+func presidioSpans(field string, v any, text string, off *record.Offsets) ([]record.Span, *fieldErr) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, &fieldErr{field, fmt.Sprintf("want a list of {entity_type, entity_value, start_position, end_position}, got %s", kindOf(v))}
+	}
+	spans := make([]record.Span, 0, len(list))
+	for i, e := range list {
+		name := fmt.Sprintf("%s[%d]", field, i)
+		m, ok := e.(map[string]any)
+		if !ok {
+			return nil, &fieldErr{name, fmt.Sprintf("want an object {entity_type, entity_value, start_position, end_position}, got %s", kindOf(e))}
+		}
+		start, err := asInt(m["start_position"])
+		if err != nil {
+			return nil, &fieldErr{name + ".start_position", "start_position " + err.Error()}
+		}
+		end, err := asInt(m["end_position"])
+		if err != nil {
+			return nil, &fieldErr{name + ".end_position", "end_position " + err.Error()}
+		}
+		label, _ := asString(m["entity_type"])
+		if label == "" {
+			return nil, &fieldErr{name + ".entity_type", "missing entity_type"}
+		}
+		if fe := checkRange(name, start, end, off.Len()); fe != nil {
+			fe.field = strings.NewReplacer(".start", ".start_position", ".end", ".end_position").Replace(fe.field)
+			return nil, fe
+		}
+		if raw, present := m["entity_value"]; present && raw != nil {
+			value, ok := asString(raw)
+			if !ok {
+				return nil, &fieldErr{name + ".entity_value", fmt.Sprintf("entity_value is not a string (%s)", kindOf(raw))}
+			}
+			if got := text[off.Byte(int(start)):off.Byte(int(end))]; value != got {
+				return nil, &fieldErr{name + ".entity_value", fmt.Sprintf(
+					"entity_value (%d code points) does not match the text at [%d,%d) (%d code points)",
 					utf8.RuneCountInString(value), start, end, end-start)}
 			}
 		}
