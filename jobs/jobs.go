@@ -13,6 +13,7 @@ import (
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/models"
 	"github.com/piimask/piimask/stages/detect"
+	"github.com/piimask/piimask/stages/detect/ensemble"
 	"github.com/piimask/piimask/stages/detect/gold"
 	"github.com/piimask/piimask/stages/detect/llm"
 	"github.com/piimask/piimask/stages/detect/onnx"
@@ -75,6 +76,7 @@ func NewRegistry(lookup config.LookupEnv) *detect.Registry {
 		}
 		return models.Materialize(ref, models.DefaultCacheDir(lookup))
 	})
+	ensemble.Register(reg)
 	return reg
 }
 

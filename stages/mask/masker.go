@@ -60,9 +60,7 @@ type Masker struct {
 
 // New checks cfg (operators, ensemble, keys) and builds a Masker.
 func New(cfg Config) (*Masker, error) {
-	switch cfg.Ensemble {
-	case "", EnsembleUnion, EnsembleMajority, EnsemblePriority:
-	default:
+	if !ValidEnsemble(cfg.Ensemble) {
 		return nil, fmt.Errorf("unknown ensemble %q (union, majority, priority)", cfg.Ensemble)
 	}
 	m := &Masker{cfg: cfg, ops: map[string]OperatorSpec{}}
@@ -128,6 +126,10 @@ func (m *Masker) spans(text string, off *record.Offsets, preds []MethodSpans) ([
 			continue
 		}
 		if m.sel.keep(c, text[off.Byte(c.Start):off.Byte(c.End)]) {
+			kept = append(kept, c)
+		} else if c.Validated {
+			// Not masked, but still evidence: no model fragment of it is.
+			c.Block = true
 			kept = append(kept, c)
 		}
 	}

@@ -19,6 +19,10 @@ type Candidate struct {
 	// Rank is the method's position in the configured order; lower wins
 	// under the priority ensemble. Deny-list terms have rank -1.
 	Rank int `json:"-"`
+	// Block marks a validated span that a selection left out (an excluded
+	// class, an allow-listed value): it still stops model spans that
+	// overlap it, but ResolveCandidates never returns it.
+	Block bool `json:"-"`
 }
 
 // Ensemble modes for combining several methods.
@@ -26,12 +30,23 @@ const (
 	// EnsembleUnion keeps every span of every method.
 	EnsembleUnion = "union"
 	// EnsembleMajority keeps a code point under a label when more than half
-	// of the methods put it under that label.
+	// of the methods put it under that label. Validated spans are evidence,
+	// not votes: they are kept whatever the vote.
 	EnsembleMajority = "majority"
 	// EnsemblePriority keeps every span of every method, but in overlap
-	// resolution an earlier method always beats a later one.
+	// resolution an earlier method always beats a later one (within the
+	// same evidence tier: a validated span beats any model span).
 	EnsemblePriority = "priority"
 )
+
+// ValidEnsemble reports whether mode is an ensemble mode ("" is union).
+func ValidEnsemble(mode string) bool {
+	switch mode {
+	case "", EnsembleUnion, EnsembleMajority, EnsemblePriority:
+		return true
+	}
+	return false
+}
 
 // MethodSpans is one method's spans for one document.
 type MethodSpans struct {
@@ -40,7 +55,9 @@ type MethodSpans struct {
 }
 
 // Combine merges the methods' spans into candidates under an ensemble mode.
-// Overlaps are left for ResolveCandidates.
+// Overlaps are left for ResolveCandidates. Under majority the votes become
+// candidates of method "majority", and every validated span is also passed
+// through as its own method's candidate.
 func Combine(mode string, preds []MethodSpans) ([]Candidate, error) {
 	switch mode {
 	case "", EnsembleUnion, EnsemblePriority:
@@ -52,7 +69,15 @@ func Combine(mode string, preds []MethodSpans) ([]Candidate, error) {
 		}
 		return out, nil
 	case EnsembleMajority:
-		return majority(preds), nil
+		out := majority(preds)
+		for i, p := range preds {
+			for _, s := range p.Spans {
+				if s.Validated {
+					out = append(out, Candidate{Span: s, Method: p.Method, Rank: i})
+				}
+			}
+		}
+		return out, nil
 	}
 	return nil, fmt.Errorf("unknown ensemble %q (union, majority, priority)", mode)
 }
@@ -60,7 +85,7 @@ func Combine(mode string, preds []MethodSpans) ([]Candidate, error) {
 // majority votes per code point and label: a code point is kept under label
 // L when more than half of the methods have a span labelled L covering it.
 // Maximal runs of kept code points become spans; their score is the mean
-// score of the voting spans.
+// score of the voting spans. Vote spans are never validated.
 func majority(preds []MethodSpans) []Candidate {
 	type vote struct {
 		methods map[int]bool
@@ -119,26 +144,66 @@ func majority(preds []MethodSpans) []Candidate {
 	return out
 }
 
-// ResolveCandidates turns candidates into non-overlapping spans, sorted by start, so
-// that no code point is ever replaced twice. The rule:
+// ResolveCandidates turns candidates into non-overlapping spans, sorted by
+// start, so that no code point is ever replaced twice. It is the one
+// overlap rule of piimask: the mask job (Masker) and the ensemble detection
+// method both call it. The rule:
 //
 //  1. empty spans and spans outside [0, n) are dropped;
-//  2. overlapping (or touching-by-overlap) spans of the same class merge into
-//     one span covering both, with the higher score, keeping the best rank;
-//  3. among spans of different classes that overlap, the winner is chosen by,
+//  2. evidence first. Validated spans (record.Span.Validated: a checksum or
+//     a parser accepted the value, e.g. the rules method's e-mail or IBAN)
+//     are resolved among themselves by steps 3–4 and are never split,
+//     shortened or relabelled by anything else;
+//  3. overlapping spans of the same class merge into one span covering
+//     both, with the higher score, keeping the best rank;
+//  4. among spans of different classes that overlap, the winner is chosen by,
 //     in order: the lower rank (only when byRank — the priority ensemble; a
 //     deny-list term always has rank -1 and wins under every ensemble), the
 //     longer span (a containing span is longer than what it contains), the
 //     higher score, the earlier start, then the label's alphabetical order.
 //     Spans are accepted greedily in that order and a span that overlaps an
-//     accepted one is dropped whole.
+//     accepted one is dropped whole;
+//  5. then every other span (model spans, deny-list terms, majority votes):
+//     one that overlaps a kept validated span — or a Block candidate — is
+//     dropped whole, whatever its class, score or rank: a model span inside
+//     an e-mail, crossing its edge or covering it is a wrong boundary, and
+//     keeping the part outside would leave a fragment ("at sarah"). The
+//     rest are resolved by steps 3–4.
+//
+// A deny-list term inside a validated span is thus masked as part of it;
+// one that crosses its edge keeps only the validated value masked.
 func ResolveCandidates(cands []Candidate, n int, byRank bool) []Candidate {
-	c := make([]Candidate, 0, len(cands))
+	var evidence, block, rest []Candidate
 	for _, x := range cands {
-		if x.Start >= 0 && x.End > x.Start && x.End <= n {
-			c = append(c, x)
+		if x.Start < 0 || x.End <= x.Start || x.End > n {
+			continue
+		}
+		switch {
+		case x.Validated && x.Block:
+			block = append(block, x)
+		case x.Validated:
+			evidence = append(evidence, x)
+		default:
+			rest = append(rest, x)
 		}
 	}
+	kept := resolveTier(evidence, byRank, nil)
+	walls := append(append([]Candidate(nil), kept...), block...)
+	free := rest[:0]
+	for _, x := range rest {
+		if !overlapsAny(x, walls) {
+			free = append(free, x)
+		}
+	}
+	kept = resolveTier(free, byRank, kept)
+	sort.Slice(kept, func(i, j int) bool { return kept[i].Start < kept[j].Start })
+	return kept
+}
+
+// resolveTier merges c's same-class overlaps, then greedily accepts its
+// spans (steps 3–4 of ResolveCandidates) that overlap neither kept nor an
+// already accepted one, and returns kept with them appended.
+func resolveTier(c []Candidate, byRank bool, kept []Candidate) []Candidate {
 	c = mergeSameClass(c)
 	sort.SliceStable(c, func(i, j int) bool {
 		a, b := c[i], c[j]
@@ -160,24 +225,25 @@ func ResolveCandidates(cands []Candidate, n int, byRank bool) []Candidate {
 		}
 		return a.Label < b.Label
 	})
-	var kept []Candidate
 	for _, x := range c {
-		ok := true
-		for _, k := range kept {
-			if k.Overlaps(x.Span) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if !overlapsAny(x, kept) {
 			kept = append(kept, x)
 		}
 	}
-	sort.Slice(kept, func(i, j int) bool { return kept[i].Start < kept[j].Start })
 	return kept
 }
 
-// mergeSameClass merges overlapping candidates of the same label.
+func overlapsAny(x Candidate, set []Candidate) bool {
+	for _, k := range set {
+		if k.Overlaps(x.Span) {
+			return true
+		}
+	}
+	return false
+}
+
+// mergeSameClass merges overlapping candidates of the same label. A merge
+// of validated spans stays validated.
 func mergeSameClass(c []Candidate) []Candidate {
 	sort.SliceStable(c, func(i, j int) bool {
 		if c[i].Label != c[j].Label {
@@ -192,6 +258,7 @@ func mergeSameClass(c []Candidate) []Candidate {
 			if last.Label == x.Label && x.Start < last.End {
 				last.End = max(last.End, x.End)
 				last.Score = max(last.Score, x.Score)
+				last.Validated = last.Validated && x.Validated
 				if x.Rank < last.Rank {
 					last.Rank = x.Rank
 				}

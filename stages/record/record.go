@@ -18,6 +18,10 @@ type Span struct {
 	End   int     `json:"end"`
 	Label string  `json:"label"`
 	Score float64 `json:"score,omitempty"`
+	// Validated is set by a method whose span passed a checksum or a parser
+	// (rules: Luhn, mod-97, e-mail, IP…). It is evidence for overlap
+	// resolution (stages/mask) and is never written to an output.
+	Validated bool `json:"-" parquet:"-"`
 }
 
 // Len is the span's length in code points.

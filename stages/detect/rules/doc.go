@@ -51,6 +51,24 @@
 // | PIN                 | ctx (PIN, code PIN, code secret) + 4–8 digits          | strong context only                                          | 0.75  |
 // | PASSWORD            | ctx (password, pwd, mot de passe, mdp) + a token       | token mixes ≥2 character kinds (letters/digits/symbols)      | 0.70  |
 //
+// Validated spans: a span whose value passed a checksum or a parser is
+// emitted with record.Span.Validated set. Overlap resolution
+// (stages/mask.ResolveCandidates, used by mask jobs and the ensemble method)
+// never lets a model span split, shorten or relabel it. They are:
+//
+//   - checksums: CREDITCARDNUMBER (Luhn + IIN), PHONEIMEI (Luhn), IBAN
+//     (mod 97), SSN from the French NIR recognizer (NIR key), VEHICLEVIN
+//     with a valid check digit (0.90, not the 0.60 context-only form),
+//     BITCOINADDRESS and LITECOINADDRESS passing base58check or bech32
+//     (0.95, not the 0.50 context-only form), ETHEREUMADDRESS with a
+//     verified EIP-55 mixed-case checksum (0.97; single-case 0.90 has no
+//     checksum and is not validated);
+//   - parsers: EMAIL, URL (net/url with a host), IPV4 and IPV6 (net/netip),
+//     MAC (net.ParseMAC).
+//
+// Everything else (phones, US SSN, BIC, dates, times, zip codes, GPS, user
+// agents, CVV, PIN, password) is pattern plus context, not validated.
+//
 // Performance: all regexes are compiled once in New; one pass over the text
 // computes cheap features (digits, '@', ':', non-ASCII, …) and an
 // ASCII-lower-cased copy, and one keyword pass finds every gating/context

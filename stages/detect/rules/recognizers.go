@@ -33,7 +33,12 @@ type recognizer struct {
 	pre       prefilter      // cheap necessary condition at a start (nil: none)
 	fast      matcher        // hand-written equivalent of anch (nil: none)
 	check     checkFunc
+	valid     float64 // spans scored at least this are validated (0: never)
 }
+
+// validated reports whether r's span with this score passed a checksum or
+// a parser.
+func (r *recognizer) validated(score float64) bool { return r.valid > 0 && score >= r.valid }
 
 // Context words, English and French, lower case.
 var (
@@ -60,8 +65,15 @@ const enMonths = `January|February|March|April|May|June|July|August|September|Oc
 	`Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?`
 const frMonths = `[Jj]anvier|[Ff][ée]vrier|[Mm]ars|[Aa]vril|[Mm]ai|[Jj]uin|[Jj]uillet|[Aa]o[ûu]t|[Ss]eptembre|[Oo]ctobre|[Nn]ovembre|[Dd][ée]cembre`
 
-// recognizerSpecs lists every recognizer: class, pattern, prefilter, check.
-// The doc.go table describes them; keep the two in step.
+// validAlways marks a recognizer whose every span passed a checksum or a
+// parser (its lowest score is above it).
+const validAlways = 0.01
+
+// recognizerSpecs lists every recognizer: class, pattern, prefilter, check,
+// and valid: the lowest score at which the recognizer's span is validated
+// (its check verified a checksum or parsed the value), 0 for never; see
+// doc.go ("Validated spans"). The doc.go table describes them; keep the two
+// in step.
 func recognizerSpecs() []struct {
 	class, pattern string
 	group          int
@@ -69,6 +81,7 @@ func recognizerSpecs() []struct {
 	words          []string
 	check          checkFunc
 	scope          scope
+	valid          float64
 } {
 	type spec = struct {
 		class, pattern string
@@ -77,37 +90,38 @@ func recognizerSpecs() []struct {
 		words          []string
 		check          checkFunc
 		scope          scope
+		valid          float64
 	}
 	return []spec{
-		{"EMAIL", `[\p{L}\p{N}._%+\-']+@[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)*\.\p{L}{2,}`, 0, fAt | fDot, []string{"@"}, checkEmail, scopeTokens},
-		{"URL", `(?i)(?:https?|ftp)://[^\s<>"'{}|\\^` + "`" + `]+|www\.[^\s<>"'{}|\\^` + "`" + `]+`, 0, fDot, []string{"://", "www."}, checkURL, scopeTokens},
-		{"IPV4", `\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}`, 0, fDigit | fDot, nil, checkIPv4, scopeDigits},
-		{"IPV6", `(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?`, 0, fColon, nil, checkIPv6, scopeDigits},
-		{"MAC", `[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}`, 0, 0, nil, checkMAC, scopeDigits},
-		{"PHONENUMBER", `\+?\(?\d[\d \-.()]{5,24}\d(?:\s?(?:x|ext\.?|poste)\s?\d{1,5})?`, 0, fDigit, nil, checkPhone, scopeDigits},
-		{"PHONEIMEI", `\d{2}[ \-]?\d{6}[ \-]?\d{6}[ \-]?\d`, 0, fDigit, nil, checkIMEI, scopeDigits},
-		{"CREDITCARDNUMBER", `\d(?:[ \-]?\d){12,18}`, 0, fDigit, nil, checkCard, scopeDigits},
-		{"IBAN", `[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,32}`, 0, fUpper | fDigit, nil, checkIBAN, scopeDigits},
-		{"BIC", `[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?`, 0, fUpper, nil, checkBIC, scopeText},
-		{"SSN", `\d{3}[- ]\d{2}[- ]\d{4}|\d{9}`, 0, fDigit, nil, checkSSN, scopeDigits},
-		{"SSN", `[1-478] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}`, 0, fDigit, nil, checkNIR, scopeDigits},
-		{"VEHICLEVIN", `[A-HJ-NPR-Z0-9]{17}`, 0, fUpper | fDigit, nil, checkVIN, scopeDigits},
-		{"BITCOINADDRESS", `[13]` + base58 + `{25,34}|(?i:bc1)` + bech32 + `{11,71}`, 0, fDigit, nil, checkBitcoin, scopeDigits},
-		{"LITECOINADDRESS", `[LM]` + base58 + `{26,33}|(?i:ltc1)` + bech32 + `{11,71}`, 0, 0, nil, checkLitecoin, scopeDigits},
-		{"ETHEREUMADDRESS", `0[xX][0-9A-Fa-f]{40}`, 0, fDigit, nil, checkEthereum, scopeDigits},
-		{"DATE", `\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}`, 0, fDigit, nil, checkDateNumeric, scopeDigits},
+		{"EMAIL", `[\p{L}\p{N}._%+\-']+@[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)*\.\p{L}{2,}`, 0, fAt | fDot, []string{"@"}, checkEmail, scopeTokens, validAlways},
+		{"URL", `(?i)(?:https?|ftp)://[^\s<>"'{}|\\^` + "`" + `]+|www\.[^\s<>"'{}|\\^` + "`" + `]+`, 0, fDot, []string{"://", "www."}, checkURL, scopeTokens, validAlways},
+		{"IPV4", `\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}`, 0, fDigit | fDot, nil, checkIPv4, scopeDigits, validAlways},
+		{"IPV6", `(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?`, 0, fColon, nil, checkIPv6, scopeDigits, validAlways},
+		{"MAC", `[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}`, 0, 0, nil, checkMAC, scopeDigits, validAlways},
+		{"PHONENUMBER", `\+?\(?\d[\d \-.()]{5,24}\d(?:\s?(?:x|ext\.?|poste)\s?\d{1,5})?`, 0, fDigit, nil, checkPhone, scopeDigits, 0},
+		{"PHONEIMEI", `\d{2}[ \-]?\d{6}[ \-]?\d{6}[ \-]?\d`, 0, fDigit, nil, checkIMEI, scopeDigits, validAlways},
+		{"CREDITCARDNUMBER", `\d(?:[ \-]?\d){12,18}`, 0, fDigit, nil, checkCard, scopeDigits, validAlways},
+		{"IBAN", `[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,32}`, 0, fUpper | fDigit, nil, checkIBAN, scopeDigits, validAlways},
+		{"BIC", `[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?`, 0, fUpper, nil, checkBIC, scopeText, 0},
+		{"SSN", `\d{3}[- ]\d{2}[- ]\d{4}|\d{9}`, 0, fDigit, nil, checkSSN, scopeDigits, 0},
+		{"SSN", `[1-478] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}`, 0, fDigit, nil, checkNIR, scopeDigits, validAlways},
+		{"VEHICLEVIN", `[A-HJ-NPR-Z0-9]{17}`, 0, fUpper | fDigit, nil, checkVIN, scopeDigits, 0.9},
+		{"BITCOINADDRESS", `[13]` + base58 + `{25,34}|(?i:bc1)` + bech32 + `{11,71}`, 0, fDigit, nil, checkBitcoin, scopeDigits, 0.95},
+		{"LITECOINADDRESS", `[LM]` + base58 + `{26,33}|(?i:ltc1)` + bech32 + `{11,71}`, 0, 0, nil, checkLitecoin, scopeDigits, 0.95},
+		{"ETHEREUMADDRESS", `0[xX][0-9A-Fa-f]{40}`, 0, fDigit, nil, checkEthereum, scopeDigits, 0.97},
+		{"DATE", `\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}`, 0, fDigit, nil, checkDateNumeric, scopeDigits, 0},
 		{"DATE", `(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:` + enMonths + `),?\s+\d{4}` +
 			`|(?:` + enMonths + `)\s+\d{1,2}(?:st|nd|rd|th)?(?:,\s*|\s+)\d{4}` +
 			`|(?:` + enMonths + `),?\s+\d{4}` +
-			`|(?:` + enMonths + `)\s+\d{1,2}(?:st|nd|rd|th)?)`, 0, fDigit | fUpper, enMonthWords, checkDateWords, scopeWindow(30, 30)},
-		{"DATE", `(?:1er|\d{1,2})\s+(?:` + frMonths + `)(?:\s+\d{4})?|(?:` + frMonths + `)\s+\d{4}`, 0, fDigit, frMonthWords, checkDateWords, scopeWindow(12, 20)},
-		{"TIME", `(?i)(?:[01]?\d|2[0-3])(?::[0-5]\d){1,2}(?:\s?[ap]\.?m\.?)?|(?:1[0-2]|0?[1-9])\s?[ap]\.?m\.?|(?:[01]?\d|2[0-3])\s?h\s?(?:[0-5]\d)?`, 0, fDigit, nil, checkTime, scopeDigits},
-		{"ZIPCODE", `\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}`, 0, fDigit, nil, checkZip, scopeDigits},
-		{"NEARBYGPSCOORDINATE", `[-+]?\d{1,2}\.\d{3,}°?\s*[,;]\s*[-+]?\d{1,3}\.\d{3,}°?|[-+]?\d{1,2},\d{3,}°?\s*;\s*[-+]?\d{1,3},\d{3,}°?`, 0, fDigit, nil, checkGPS, scopeDigits},
-		{"USERAGENT", `(?:Mozilla|Opera|Dalvik)/\d+(?:\.\d+)*(?:\s+(?:\([^()\n]{1,200}\)|[A-Za-z][\w.\-]*/[\w.\-+]+))*`, 0, fSlash | fDigit, []string{"mozilla/", "opera/", "dalvik/"}, checkUserAgent, scopeWindow(0, 1000)},
-		{"CREDITCARDCVV", `(?i)(?:cvv2?|cvc2?|security code|code de s[ée]curit[ée]|cryptogramme(?: visuel)?)[^\d\n]{0,12}(\d{3,4})`, 1, fDigit, ctxCVV, checkContextDigits(0.8), scopeWindow(8, 40)},
-		{"PIN", `(?i)(?:pin(?:\s?code)?|code\s(?:pin|secret|confidentiel))[^\d\n]{0,12}(\d{4,8})`, 1, fDigit, []string{"pin", "code"}, checkContextDigits(0.75), scopeWindow(8, 40)},
-		{"PASSWORD", `(?i)(?:password|passwd|passcode|pwd|mot de passe|mdp)\s*(?:is|was|est|:|=)?\s*[:=]?\s*(\S{4,64})`, 1, 0, []string{"pass", "pwd", "mdp"}, checkPassword, scopeWindow(16, 100)},
+			`|(?:` + enMonths + `)\s+\d{1,2}(?:st|nd|rd|th)?)`, 0, fDigit | fUpper, enMonthWords, checkDateWords, scopeWindow(30, 30), 0},
+		{"DATE", `(?:1er|\d{1,2})\s+(?:` + frMonths + `)(?:\s+\d{4})?|(?:` + frMonths + `)\s+\d{4}`, 0, fDigit, frMonthWords, checkDateWords, scopeWindow(12, 20), 0},
+		{"TIME", `(?i)(?:[01]?\d|2[0-3])(?::[0-5]\d){1,2}(?:\s?[ap]\.?m\.?)?|(?:1[0-2]|0?[1-9])\s?[ap]\.?m\.?|(?:[01]?\d|2[0-3])\s?h\s?(?:[0-5]\d)?`, 0, fDigit, nil, checkTime, scopeDigits, 0},
+		{"ZIPCODE", `\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}`, 0, fDigit, nil, checkZip, scopeDigits, 0},
+		{"NEARBYGPSCOORDINATE", `[-+]?\d{1,2}\.\d{3,}°?\s*[,;]\s*[-+]?\d{1,3}\.\d{3,}°?|[-+]?\d{1,2},\d{3,}°?\s*;\s*[-+]?\d{1,3},\d{3,}°?`, 0, fDigit, nil, checkGPS, scopeDigits, 0},
+		{"USERAGENT", `(?:Mozilla|Opera|Dalvik)/\d+(?:\.\d+)*(?:\s+(?:\([^()\n]{1,200}\)|[A-Za-z][\w.\-]*/[\w.\-+]+))*`, 0, fSlash | fDigit, []string{"mozilla/", "opera/", "dalvik/"}, checkUserAgent, scopeWindow(0, 1000), 0},
+		{"CREDITCARDCVV", `(?i)(?:cvv2?|cvc2?|security code|code de s[ée]curit[ée]|cryptogramme(?: visuel)?)[^\d\n]{0,12}(\d{3,4})`, 1, fDigit, ctxCVV, checkContextDigits(0.8), scopeWindow(8, 40), 0},
+		{"PIN", `(?i)(?:pin(?:\s?code)?|code\s(?:pin|secret|confidentiel))[^\d\n]{0,12}(\d{4,8})`, 1, fDigit, []string{"pin", "code"}, checkContextDigits(0.75), scopeWindow(8, 40), 0},
+		{"PASSWORD", `(?i)(?:password|passwd|passcode|pwd|mot de passe|mdp)\s*(?:is|was|est|:|=)?\s*[:=]?\s*(\S{4,64})`, 1, 0, []string{"pass", "pwd", "mdp"}, checkPassword, scopeWindow(16, 100), 0},
 	}
 }
 

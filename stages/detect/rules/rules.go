@@ -134,7 +134,7 @@ func New(opts Options) (*Method, error) {
 			firstID = len(m.firstSets)
 			m.firstSets = append(m.firstSets, first)
 		}
-		m.recs = append(m.recs, &recognizer{minDigits: valueDigits(s.class), kwMask: kwMask, firstID: firstID, class: s.class, re: re, anch: anch, first: first, maxLen: maxLen, group: s.group, need: s.need, words: s.words, check: s.check, scope: s.scope, pre: prefilterFor(s.class, s.pattern), fast: matcherFor(s.class, s.pattern)})
+		m.recs = append(m.recs, &recognizer{minDigits: valueDigits(s.class), kwMask: kwMask, firstID: firstID, class: s.class, re: re, anch: anch, first: first, maxLen: maxLen, group: s.group, need: s.need, words: s.words, check: s.check, valid: s.valid, scope: s.scope, pre: prefilterFor(s.class, s.pattern), fast: matcherFor(s.class, s.pattern)})
 	}
 	for ri, r := range m.recs {
 		m.digitBit = append(m.digitBit, -1)
@@ -225,6 +225,8 @@ type candidate struct {
 	s, e  int
 	class string
 	score float64
+	// validated: the recognizer's check verified a checksum or parsed it.
+	validated bool
 }
 
 func (m *Method) find(d *doc, text string) []record.Span {
@@ -271,7 +273,7 @@ func (m *Method) find(d *doc, text string) []record.Span {
 	}
 	spans := make([]record.Span, len(cands))
 	for i, c := range cands {
-		spans[i] = record.Span{Start: c.s, End: c.e, Label: c.class, Score: c.score}
+		spans[i] = record.Span{Start: c.s, End: c.e, Label: c.class, Score: c.score, Validated: c.validated}
 	}
 	if d.feat&fNonASCII != 0 {
 		d.codePoints(spans)
@@ -293,7 +295,7 @@ func (m *Method) scan(d *doc, r *recognizer, a, b int, cands []candidate) []cand
 		if !ok || score < m.minScore || ns >= ne {
 			continue
 		}
-		cands = append(cands, candidate{s: ns, e: ne, class: r.class, score: score})
+		cands = append(cands, candidate{s: ns, e: ne, class: r.class, score: score, validated: r.validated(score)})
 	}
 	return cands
 }
@@ -354,7 +356,7 @@ func (m *Method) tryAt(d *doc, r *recognizer, pos, b int, cands []candidate) (in
 		return 0, cands
 	}
 	if ns, ne, score, ok := r.check(d, pos, pos+n); ok && score >= m.minScore && ns < ne {
-		cands = append(cands, candidate{s: ns, e: ne, class: r.class, score: score})
+		cands = append(cands, candidate{s: ns, e: ne, class: r.class, score: score, validated: r.validated(score)})
 	}
 	return n, cands
 }
