@@ -5,15 +5,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 
 	"github.com/piimask/piimask/stages/onnxgraph"
+	"github.com/piimask/piimask/stages/onnxgraph/onnxpb"
 )
 
 // Model types written to config.json.
 const (
-	ModelTypeEncoder = "piimask-window-mlp"
-	ModelTypeDecoder = "piimask-window-mlp-decoder"
+	ModelTypeEncoder     = "piimask-window-mlp"
+	ModelTypeDecoder     = "piimask-window-mlp-decoder"
+	ModelTypeConvEncoder = "piimask-conv-tagger"
+	ModelTypeConvDecoder = "piimask-conv-tagger-decoder"
 )
 
 // Files of a model directory (the Hugging Face Optimum layout).
@@ -39,26 +43,71 @@ type HFConfig struct {
 	TypeVocabSize         int               `json:"type_vocab_size,omitempty"`
 	PositionBuckets       int               `json:"position_buckets,omitempty"`
 	IsDecoder             bool              `json:"is_decoder"`
-	WindowLeft            int               `json:"window_left"`
-	WindowRight           int               `json:"window_right"`
-	ONNXInputs            []string          `json:"onnx_inputs"`
+	// WindowLeft and WindowRight are the tokens of context on each side a
+	// token's logits depend on (a ConvTagger's receptive field).
+	WindowLeft  int      `json:"window_left"`
+	WindowRight int      `json:"window_right"`
+	ONNXInputs  []string `json:"onnx_inputs"`
+	// ConvOffsets (ConvTagger) lists each layer's token offsets.
+	ConvOffsets [][]int `json:"conv_offsets,omitempty"`
+	// NumLayers and NumFeatures describe a ConvTagger.
+	NumLayers    int      `json:"num_hidden_layers,omitempty"`
+	NumFeatures  int      `json:"num_features,omitempty"`
+	FeatureNames []string `json:"feature_names,omitempty"`
+}
+
+// Exportable is a trained model that can be written as a model directory.
+type Exportable interface {
+	Model() (*onnxpb.ModelProto, error)
+	Config(id2label map[string]string) (HFConfig, error)
+}
+
+func labelMaps(id2label map[string]string, numLabels int) (map[string]int, error) {
+	if len(id2label) != numLabels {
+		return nil, fmt.Errorf("train: label map has %d labels, the model %d", len(id2label), numLabels)
+	}
+	label2id := make(map[string]int, len(id2label))
+	for i := range numLabels {
+		l, ok := id2label[strconv.Itoa(i)]
+		if !ok || l == "" {
+			return nil, fmt.Errorf("train: label map: id2label has no label for id %d", i)
+		}
+		if _, dup := label2id[l]; dup {
+			return nil, fmt.Errorf("train: label map: label %q appears twice", l)
+		}
+		label2id[l] = i
+	}
+	return label2id, nil
+}
+
+// Config returns the config.json content for w with the given label map.
+func (w *ConvWeights) Config(id2label map[string]string) (HFConfig, error) {
+	label2id, err := labelMaps(id2label, w.NumLabels)
+	if err != nil {
+		return HFConfig{}, err
+	}
+	left, right := w.Context()
+	c := HFConfig{
+		ModelType: ModelTypeConvEncoder, Architectures: []string{"PiimaskConvTaggerForTokenClassification"},
+		ID2Label: id2label, Label2ID: label2id, NumLabels: w.NumLabels, VocabSize: w.VocabSize,
+		HiddenSize: w.Hidden, EmbeddingSize: w.EmbedDim, MaxPositionEmbeddings: w.MaxPositions,
+		PadTokenID: w.PadID, WindowLeft: left, WindowRight: right, ONNXInputs: w.Kind.InputNames(),
+		ConvOffsets: w.Offsets, NumLayers: len(w.Offsets), NumFeatures: w.NumFeatures, FeatureNames: w.FeatureNames,
+	}
+	if w.Kind == onnxgraph.Decoder {
+		c.ModelType, c.Architectures = ModelTypeConvDecoder, []string{"PiimaskConvTaggerDecoderForTokenClassification"}
+		c.IsDecoder, c.PositionBuckets = true, w.AuxRows
+	} else {
+		c.TypeVocabSize = w.AuxRows
+	}
+	return c, nil
 }
 
 // Config returns the config.json content for w with the given label map.
 func (w *Weights) Config(id2label map[string]string) (HFConfig, error) {
-	if len(id2label) != w.NumLabels {
-		return HFConfig{}, fmt.Errorf("train: label map has %d labels, the model %d", len(id2label), w.NumLabels)
-	}
-	label2id := make(map[string]int, len(id2label))
-	for i := range w.NumLabels {
-		l, ok := id2label[strconv.Itoa(i)]
-		if !ok || l == "" {
-			return HFConfig{}, fmt.Errorf("train: label map: id2label has no label for id %d", i)
-		}
-		if _, dup := label2id[l]; dup {
-			return HFConfig{}, fmt.Errorf("train: label map: label %q appears twice", l)
-		}
-		label2id[l] = i
+	label2id, err := labelMaps(id2label, w.NumLabels)
+	if err != nil {
+		return HFConfig{}, err
 	}
 	c := HFConfig{
 		ModelType: ModelTypeEncoder, Architectures: []string{"PiimaskWindowMLPForTokenClassification"},
@@ -75,13 +124,26 @@ func (w *Weights) Config(id2label map[string]string) (HFConfig, error) {
 	return c, nil
 }
 
-// WriteModelDir writes dir/model.onnx, dir/config.json and dir/tokenizer.json.
+// WriteModelDir writes dir/model.onnx, dir/config.json and dir/tokenizer.json
+// (WriteModelDirFiles with no extra files).
+func WriteModelDir(dir string, w Exportable, labelMapJSON, tokenizerJSON []byte) error {
+	return WriteModelDirFiles(dir, w, labelMapJSON, tokenizerJSON, nil)
+}
+
+// WriteModelDirFiles writes dir/model.onnx, dir/config.json,
+// dir/tokenizer.json and the extra files (name → content, e.g.
+// tokenizer_config.json; names are plain file names).
 // labelMapJSON is a label map as tokenize.LabelMap marshals it (an object with
 // "id2label"; "label2id", if present, is rebuilt from id2label);
 // tokenizerJSON is copied as is. The directory appears complete or not at
 // all: files are written into a temporary sibling directory that is renamed
 // into place; an existing dir is replaced.
-func WriteModelDir(dir string, w *Weights, labelMapJSON, tokenizerJSON []byte) error {
+func WriteModelDirFiles(dir string, w Exportable, labelMapJSON, tokenizerJSON []byte, extra map[string][]byte) error {
+	for name := range extra {
+		if name == "" || name != filepath.Base(name) || name == ModelFile || name == ConfigFile || name == TokenizerFile {
+			return fmt.Errorf("train: model dir %s: extra file name %q is not a plain file name of its own", dir, name)
+		}
+	}
 	var lm struct {
 		ID2Label map[string]string `json:"id2label"`
 	}
@@ -117,10 +179,22 @@ func WriteModelDir(dir string, w *Weights, labelMapJSON, tokenizerJSON []byte) e
 		return fmt.Errorf("train: model dir %s: %w", dir, err)
 	}
 	defer os.RemoveAll(tmp) // no-op after the rename
-	for _, f := range []struct {
+	files := []struct {
 		name string
 		data []byte
-	}{{ModelFile, onnxBytes}, {ConfigFile, append(cfgJSON, '\n')}, {TokenizerFile, tokenizerJSON}} {
+	}{{ModelFile, onnxBytes}, {ConfigFile, append(cfgJSON, '\n')}, {TokenizerFile, tokenizerJSON}}
+	names := make([]string, 0, len(extra))
+	for name := range extra {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		files = append(files, struct {
+			name string
+			data []byte
+		}{name, extra[name]})
+	}
+	for _, f := range files {
 		if err := writeSynced(filepath.Join(tmp, f.name), f.data); err != nil {
 			return fmt.Errorf("train: model dir %s: %w", dir, err)
 		}

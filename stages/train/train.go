@@ -70,7 +70,36 @@ type Config struct {
 
 	// Progress, when set, is called after every step.
 	Progress func(Step)
+
+	// The fields below apply to TrainConv (the ConvTagger) only.
+
+	// Offsets lists each convolution layer's relative token positions
+	// (default DefaultOffsets(Kind)).
+	Offsets [][]int
+	// NumFeatures and Features are the fixed feature table (VocabSize ×
+	// NumFeatures, see VocabFeatures).
+	NumFeatures int
+	Features    []float32
+	// FeatureNames names the feature columns (written to config.json).
+	FeatureNames []string
+	// WordDropout is the probability that a labelled training token's
+	// embedding is replaced by UnkID's (its features are kept).
+	WordDropout float64
+	UnkID       int
+	// OWeight weights the loss of tokens labelled 0 ("O"); default 1.
+	OWeight float64
+	// Schedule is ScheduleConstant (default) or ScheduleLinear.
+	Schedule string
 }
+
+// Learning-rate schedules.
+const (
+	// ScheduleConstant keeps LearningRate throughout.
+	ScheduleConstant = "constant"
+	// ScheduleLinear warms up linearly over the first 5% of the planned
+	// steps, then decays linearly to 5% of LearningRate at the last one.
+	ScheduleLinear = "linear"
+)
 
 // Step reports one optimizer step to Config.Progress.
 type Step struct {
@@ -196,13 +225,34 @@ func Train(ctx context.Context, examples []Example, cfg Config) (*Weights, Stats
 	if err := CheckExamples(examples, cfg.VocabSize, cfg.NumLabels); err != nil {
 		return nil, Stats{}, err
 	}
+	t := newTrainer(w, cfg)
+	st, err := loop(ctx, examples, cfg, func(batch []*Example, _ int) (float64, int) { return t.step(batch) })
+	if err != nil {
+		return nil, st, err
+	}
+	return w, st, nil
+}
+
+// plannedSteps is the number of steps loop will run unless stopped by time.
+func plannedSteps(n int, cfg Config) int {
+	steps := cfg.Epochs * ((n + cfg.BatchSize - 1) / max(1, cfg.BatchSize))
+	if cfg.MaxSteps > 0 {
+		steps = min(steps, cfg.MaxSteps)
+	}
+	return steps
+}
+
+// loop runs the epochs: a seeded shuffle per epoch, batches of cfg.BatchSize,
+// one call of step per batch (with the planned number of steps), and the
+// stopping rules.
+func loop(ctx context.Context, examples []Example, cfg Config, step func(batch []*Example, total int) (float64, int)) (Stats, error) {
 	if len(examples) == 0 {
-		return nil, Stats{}, fmt.Errorf("train: no examples")
+		return Stats{}, fmt.Errorf("train: no examples")
 	}
 	if cfg.Epochs < 0 || cfg.BatchSize < 0 || cfg.Shards < 0 || cfg.LearningRate < 0 {
-		return nil, Stats{}, fmt.Errorf("train: negative epochs, batch size, shards or learning rate")
+		return Stats{}, fmt.Errorf("train: negative epochs, batch size, shards or learning rate")
 	}
-	t := newTrainer(w, cfg)
+	total := plannedSteps(len(examples), cfg)
 	order := make([]int, len(examples))
 	for i := range order {
 		order[i] = i
@@ -219,13 +269,13 @@ epochs:
 		var lossN int
 		for lo := 0; lo < len(order); lo += cfg.BatchSize {
 			if err := ctx.Err(); err != nil {
-				return nil, st, fmt.Errorf("train: step %d: %w", st.Steps, err)
+				return st, fmt.Errorf("train: step %d: %w", st.Steps, err)
 			}
 			batch := make([]*Example, 0, cfg.BatchSize)
 			for _, i := range order[lo:min(lo+cfg.BatchSize, len(order))] {
 				batch = append(batch, &examples[i])
 			}
-			loss, n := t.step(batch)
+			loss, n := step(batch, total)
 			st.Steps++
 			st.Tokens += int64(n)
 			lossSum += loss * float64(n)
@@ -249,7 +299,7 @@ epochs:
 	if s := st.Duration.Seconds(); s > 0 {
 		st.TokensPerSecond = float64(st.Tokens) / s
 	}
-	return w, st, nil
+	return st, nil
 }
 
 // Logits runs the model on one sequence of token ids (no padding; token type
@@ -305,23 +355,28 @@ func (w *Weights) Evaluate(examples []Example) Eval {
 	for _, ex := range examples {
 		pred := w.Predict(ex.IDs)
 		for j, gold := range ex.Labels {
-			if gold == IgnoreLabel {
-				continue
-			}
-			e.Tokens++
-			ok := pred[j] == gold
-			if ok {
-				e.Correct++
-			}
-			if gold != 0 {
-				e.EntityTokens++
-				if ok {
-					e.EntityCorrect++
-				}
-			}
+			e.add(gold, pred[j])
 		}
 	}
 	return e
+}
+
+// add counts one token with gold label gold and prediction pred.
+func (e *Eval) add(gold, pred int) {
+	if gold == IgnoreLabel {
+		return
+	}
+	e.Tokens++
+	ok := pred == gold
+	if ok {
+		e.Correct++
+	}
+	if gold != 0 {
+		e.EntityTokens++
+		if ok {
+			e.EntityCorrect++
+		}
+	}
 }
 
 // ExportONNX writes the model as an ONNX file at path (atomically).
