@@ -27,6 +27,13 @@
 // starts M tokens before the part it owns. Each token's
 // logits come from exactly one window (its core), and aggregation then runs
 // over the whole text as if it were one pass.
+//
+// Calibration: when the model directory holds a thresholds.json (written by
+// the calibrate job, see stages/calibrate) and the thresholds option is
+// model (the default), every entity's score is replaced by its class's
+// calibrated probability and entities below their class threshold are
+// dropped — the "no PII" outcome; the threshold option is then a global
+// floor on the calibrated score. thresholds: none keeps the raw scores.
 package onnx
 
 import (
@@ -43,6 +50,7 @@ import (
 
 	ort "github.com/yalue/onnxruntime_go"
 
+	"github.com/piimask/piimask/stages/calibrate"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/ortlib"
 	"github.com/piimask/piimask/stages/record"
@@ -61,8 +69,13 @@ type Options struct {
 	Model string `yaml:"model"`
 	// Aggregation is none, simple (default), first, average or max.
 	Aggregation string `yaml:"aggregation"`
-	// Threshold drops entities scoring below it (default 0).
+	// Threshold drops entities scoring below it (default 0). With a
+	// calibration table in use it is a global floor on the calibrated score.
 	Threshold float64 `yaml:"threshold"`
+	// Thresholds is model (default: apply the model directory's
+	// thresholds.json when there is one) or none (raw scores, no per-class
+	// thresholds). See stages/calibrate.
+	Thresholds string `yaml:"thresholds"`
 	// IgnoreLabels are dropped (default ["O"]).
 	IgnoreLabels []string `yaml:"ignore_labels"`
 	// BatchSize is the number of rows (windows) per model call (default 8).
@@ -167,6 +180,8 @@ type Method struct {
 	ownRuntime bool
 
 	agg          AggregateOptions
+	cal          *calibrate.Table // nil: raw scores
+	floor        float64          // global minimum calibrated score (with cal)
 	batchSize    int
 	maxLength    int
 	stride       int
@@ -296,6 +311,10 @@ func New(ctx context.Context, o Options) (*Method, error) {
 	if err != nil {
 		return nil, err
 	}
+	cal, err := loadThresholds(o.Model, o.Thresholds)
+	if err != nil {
+		return nil, err
+	}
 	tok, err := o.Tokenizer(files.tokenizer)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", files.tokenizer, err)
@@ -316,6 +335,11 @@ func New(ctx context.Context, o Options) (*Method, error) {
 		leftContext:  o.LeftContext,
 		sortBuffer:   o.SortBuffer,
 		unkID:        -1,
+	}
+	if cal != nil {
+		// Per-class thresholds apply to calibrated scores; the threshold
+		// option becomes a floor on them.
+		m.cal, m.floor, m.agg.Threshold = cal, o.Threshold, 0
 	}
 	if c := meta.Model.ContinuingSubwordPrefix; c != nil && *c != "" {
 		m.wordAware = true
@@ -378,6 +402,30 @@ func New(ctx context.Context, o Options) (*Method, error) {
 	}
 	return m, nil
 }
+
+// loadThresholds reads dir's thresholds.json when mode is model (the
+// default) and the file exists; none ignores it.
+func loadThresholds(dir, mode string) (*calibrate.Table, error) {
+	switch mode {
+	case "", "model":
+	case "none":
+		return nil, nil
+	default:
+		return nil, fmt.Errorf("option thresholds: %q: want model or none", mode)
+	}
+	path := filepath.Join(dir, calibrate.FileName)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	t, err := calibrate.Load(path)
+	if err != nil {
+		return nil, fmt.Errorf("calibration table: %w", err)
+	}
+	return t, nil
+}
+
+// Calibrated reports whether the method applies a thresholds.json table.
+func (m *Method) Calibrated() bool { return m.cal != nil }
 
 func firstNonEmpty(xs ...string) string {
 	for _, x := range xs {
@@ -843,7 +891,15 @@ func (m *Method) aggregate(d *doc) ([]record.Span, error) {
 		if start >= end {
 			continue
 		}
-		spans = append(spans, record.Span{Start: start, End: end, Label: e.Label, Score: e.Score})
+		score := e.Score
+		if m.cal != nil {
+			p, th := m.cal.Score(e.Label, score)
+			if p < th || p < m.floor {
+				continue // "no PII": below its class threshold
+			}
+			score = p
+		}
+		spans = append(spans, record.Span{Start: start, End: end, Label: e.Label, Score: score})
 	}
 	return spans, nil
 }
