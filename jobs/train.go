@@ -3,9 +3,11 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/piimask/piimask/jobs/config"
@@ -48,6 +50,46 @@ func readLabelMap(path string) (*tokenize.LabelMap, []byte, error) {
 	return lm, data, nil
 }
 
+// trainSets reads the train and validation windows of every configured
+// dataset; all must share the first one's label map.
+func trainSets(ctx context.Context, tc *config.Train) (trainSet, valSet []train.Example, lm *tokenize.LabelMap, lmJSON []byte, err error) {
+	dirs := append([]string{tc.Dataset}, tc.ExtraDatasets...)
+	for i, dir := range dirs {
+		m, raw, err := readLabelMap(filepath.Join(dir, "label_map.json"))
+		if err != nil {
+			return nil, nil, nil, nil, err
+		}
+		if i == 0 {
+			lm, lmJSON = m, raw
+		} else if !slices.Equal(m.ID2Label, lm.ID2Label) {
+			return nil, nil, nil, nil, fmt.Errorf("train.extra_datasets: %s has another label map than %s", dir, tc.Dataset)
+		}
+		tr, err := readExamples(ctx, filepath.Join(dir, "train.parquet"))
+		if err != nil {
+			return nil, nil, nil, nil, err
+		}
+		if len(tr) == 0 {
+			return nil, nil, nil, nil, fmt.Errorf("train dataset %s: train.parquet has no rows", dir)
+		}
+		val, err := readExamples(ctx, filepath.Join(dir, "validation.parquet"))
+		if err != nil {
+			return nil, nil, nil, nil, err
+		}
+		trainSet, valSet = append(trainSet, tr...), append(valSet, val...)
+	}
+	return trainSet, valSet, lm, lmJSON, nil
+}
+
+// unkID finds the tokenizer's unknown token.
+func unkID(tok *hf.Tokenizer) (int, bool) {
+	for _, s := range []string{"[UNK]", "<unk>"} {
+		if id, ok := tok.TokenToID(s); ok {
+			return id, true
+		}
+	}
+	return 0, false
+}
+
 func runTrain(ctx context.Context, l *config.Loaded, env *Env) error {
 	tc := l.Job.Train
 	if tc == nil {
@@ -57,36 +99,76 @@ func runTrain(ctx context.Context, l *config.Loaded, env *Env) error {
 	if err != nil {
 		return fmt.Errorf("train.tokenizer: %w", err)
 	}
-	tokJSON, err := os.ReadFile(tokenizerFile(tc.Tokenizer))
+	tokPath := tokenizerFile(tc.Tokenizer)
+	tokJSON, err := os.ReadFile(tokPath)
 	if err != nil {
 		return fmt.Errorf("train.tokenizer: %w", err)
 	}
-	lm, lmJSON, err := readLabelMap(filepath.Join(tc.Dataset, "label_map.json"))
-	if err != nil {
-		return err
+	// A tokenizer_config.json beside the tokenizer (a decoder's padding side)
+	// belongs in the model directory too: the directory is replaced whole.
+	extra := map[string][]byte{}
+	if data, err := os.ReadFile(filepath.Join(filepath.Dir(tokPath), "tokenizer_config.json")); err == nil {
+		extra["tokenizer_config.json"] = data
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("train.tokenizer: %w", err)
 	}
-	trainSet, err := readExamples(ctx, filepath.Join(tc.Dataset, "train.parquet"))
-	if err != nil {
-		return err
-	}
-	valSet, err := readExamples(ctx, filepath.Join(tc.Dataset, "validation.parquet"))
-	if err != nil {
-		return err
-	}
-	if len(trainSet) == 0 {
-		return fmt.Errorf("train.dataset %s: train.parquet has no rows", tc.Dataset)
-	}
-	kind := onnxgraph.Encoder
+	var kind onnxgraph.Kind
+	conv := false
 	switch tc.Architecture {
 	case "", "encoder":
+		kind = onnxgraph.Encoder
 	case "decoder":
 		kind = onnxgraph.Decoder
+	case "conv-encoder":
+		kind, conv = onnxgraph.Encoder, true
+	case "conv-decoder":
+		kind, conv = onnxgraph.Decoder, true
 	default:
-		return fmt.Errorf("%s:%d: train.architecture: want encoder or decoder, got %q", l.File, l.Line("train.architecture"), tc.Architecture)
+		return fmt.Errorf("%s:%d: train.architecture: want encoder, decoder, conv-encoder or conv-decoder, got %q", l.File, l.Line("train.architecture"), tc.Architecture)
+	}
+	if !conv {
+		for key, set := range map[string]bool{"offsets": tc.Offsets != nil, "dictionaries": len(tc.Dictionaries) > 0,
+			"word_dropout": tc.WordDropout != 0, "o_weight": tc.OWeight != 0, "schedule": tc.Schedule != ""} {
+			if set {
+				return fmt.Errorf("%s:%d: train.%s applies to conv-encoder and conv-decoder only", l.File, l.Line("train."+key), key)
+			}
+		}
+	} else if tc.Window != 0 {
+		return fmt.Errorf("%s:%d: train.window applies to the window MLP (encoder, decoder); a conv model takes offsets", l.File, l.Line("train.window"))
+	}
+	switch tc.Schedule {
+	case "", train.ScheduleConstant, train.ScheduleLinear:
+	default:
+		return fmt.Errorf("%s:%d: train.schedule: want constant or linear, got %q", l.File, l.Line("train.schedule"), tc.Schedule)
+	}
+	trainSet, valSet, lm, lmJSON, err := trainSets(ctx, tc)
+	if err != nil {
+		return err
 	}
 	cfg := train.Config{Kind: kind, VocabSize: tok.VocabSize(), NumLabels: lm.Len(), PadID: tok.PadID(),
 		EmbedDim: tc.EmbedDim, Hidden: tc.Hidden, Window: tc.Window, Epochs: tc.Epochs, BatchSize: tc.BatchSize,
-		LearningRate: tc.LearningRate, Seed: uint64(tc.Seed), MaxSteps: tc.MaxSteps, TimeBudget: tc.TimeBudget}
+		LearningRate: tc.LearningRate, Seed: uint64(tc.Seed), MaxSteps: tc.MaxSteps, TimeBudget: tc.TimeBudget,
+		PositionBuckets: tc.PositionBuckets, Offsets: tc.Offsets, WordDropout: tc.WordDropout, OWeight: tc.OWeight,
+		Schedule: tc.Schedule}
+	if conv {
+		var dicts []*train.Dictionary
+		for i, p := range tc.Dictionaries {
+			d, err := train.LoadDictionary(p)
+			if err != nil {
+				return fmt.Errorf("%s:%d: train.dictionaries[%d]: %w", l.File, l.Line("train.dictionaries"), i, err)
+			}
+			dicts = append(dicts, d)
+		}
+		cfg.Features, cfg.NumFeatures = train.VocabFeatures(tok, dicts)
+		cfg.FeatureNames = train.FeatureNames(dicts)
+		if tc.WordDropout > 0 {
+			id, ok := unkID(tok)
+			if !ok {
+				return fmt.Errorf("%s:%d: train.word_dropout needs an unknown token ([UNK] or <unk>) in %s", l.File, l.Line("train.word_dropout"), tc.Tokenizer)
+			}
+			cfg.UnkID = id
+		}
+	}
 	last := time.Now()
 	cfg.Progress = func(s train.Step) {
 		if time.Since(last) > 5*time.Second {
@@ -94,23 +176,48 @@ func runTrain(ctx context.Context, l *config.Loaded, env *Env) error {
 			env.Logger.Info("training", "step", s.Step, "epoch", s.Epoch, "loss", fmt.Sprintf("%.4f", s.Loss))
 		}
 	}
-	before, err := train.NewWeights(cfg)
-	if err != nil {
-		return err
+	type evaluator interface {
+		train.Exportable
+		Evaluate([]train.Example) train.Eval
 	}
-	w, st, err := train.Train(ctx, trainSet, cfg)
-	if err != nil {
-		return fmt.Errorf("train: %w", err)
+	var before, w evaluator
+	var st train.Stats
+	what := "window MLP"
+	if conv {
+		what = "conv tagger"
+		b, err := train.NewConvWeights(cfg)
+		if err != nil {
+			return err
+		}
+		cw, s, err := train.TrainConv(ctx, trainSet, cfg)
+		if err != nil {
+			return fmt.Errorf("train: %w", err)
+		}
+		before, w, st = b, cw, s
+	} else {
+		b, err := train.NewWeights(cfg)
+		if err != nil {
+			return err
+		}
+		ww, s, err := train.Train(ctx, trainSet, cfg)
+		if err != nil {
+			return fmt.Errorf("train: %w", err)
+		}
+		before, w, st = b, ww, s
 	}
-	if err := train.WriteModelDir(l.Job.Output.Dir, w, lmJSON, tokJSON); err != nil {
+	if err := train.WriteModelDirFiles(l.Job.Output.Dir, w, lmJSON, tokJSON, extra); err != nil {
 		return err
 	}
 	untrained, trained := before.Evaluate(valSet), w.Evaluate(valSet)
-	fmt.Fprintf(env.Stdout, "%s: trained a %s window MLP on %d windows (%d steps, %.0f tokens/s, %s, stopped by %s)\n",
-		l.Job.Name, kind, len(trainSet), st.Steps, st.TokensPerSecond, st.Duration.Round(time.Millisecond), st.StoppedBy)
+	fmt.Fprintf(env.Stdout, "%s: trained a %s %s on %d windows (%d steps, %.0f tokens/s, %s, stopped by %s)\n",
+		l.Job.Name, kind, what, len(trainSet), st.Steps, st.TokensPerSecond, st.Duration.Round(time.Millisecond), st.StoppedBy)
 	fmt.Fprintf(env.Stdout, "validation (%d windows): token accuracy %.4f (untrained %.4f), entity-token recall %.4f (untrained %.4f)\n",
 		len(valSet), trained.Accuracy(), untrained.Accuracy(), trained.EntityRecall(), untrained.EntityRecall())
-	fmt.Fprintf(env.Stdout, "wrote %s (model.onnx, config.json, tokenizer.json)\n", l.Job.Output.Dir)
+	files := "model.onnx, config.json, tokenizer.json"
+	if len(extra) > 0 {
+		files += ", tokenizer_config.json"
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s (%s)\n", l.Job.Output.Dir, files)
 	return nil
 }
 
