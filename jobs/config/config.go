@@ -56,6 +56,8 @@ type Job struct {
 	Shard *Shard `yaml:"shard"`
 	// Bench holds the bench job's settings (see bench.go).
 	Bench *Bench `yaml:"bench"`
+	// Calibrate holds the calibrate job's settings (see calibrate.go).
+	Calibrate *Calibrate `yaml:"calibrate"`
 }
 
 // Input is the job's data source: files, or synthetic data generated in-process.
@@ -353,6 +355,7 @@ func (l *Loaded) semantic(rules Rules, missing []MissingVar, env LookupEnv) Prob
 	}
 	ps = append(ps, l.checkMetrics()...)
 	ps = append(ps, l.checkBench()...)
+	ps = append(ps, l.checkCalibrate()...)
 	mps, _, excused := checkMethods(l.File, l.lines, j.Methods, rules.MethodTypes, env, l.Skipped)
 	ps = append(ps, mps...)
 	ps = append(ps, missingVarProblems(l.File, missing, excused)...)
