@@ -15,6 +15,7 @@ import (
 	"github.com/piimask/piimask/stages/mask"
 	"github.com/piimask/piimask/stages/record"
 	"github.com/piimask/piimask/stages/score"
+	"github.com/piimask/piimask/stages/taxonomy"
 	"github.com/piimask/piimask/stages/write"
 )
 
@@ -212,7 +213,7 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 				return nil, fmt.Errorf("method %s returned %d predictions for %d documents", mr.name, len(preds), len(it.recs))
 			}
 			for k := range preds {
-				preds[k].Spans = in.labels.apply(preds[k].Spans)
+				preds[k].Spans = in.predictionSpans(it.recs[k], preds[k].Spans)
 				env.Metrics.Prediction(mr.name, &preds[k])
 			}
 			env.Metrics.Read("detect/"+mr.name, len(preds))
@@ -292,6 +293,9 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 		if s.Skipped != "" {
 			fmt.Fprintf(env.Stdout, "\nmethod %s skipped: %s\n", s.Name, s.Skipped)
 		}
+	}
+	if u := in.UnmappedGoldLabels(); len(u) > 0 {
+		fmt.Fprintf(env.Stdout, "\nWARNING: %s\n", taxonomy.DescribeUnmapped(u))
 	}
 	if err := writeEvaluateReport(ctx, job, env, job.Report, collector); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/piimask/piimask/stages/metrics"
 	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/stages/taxonomy"
 	"github.com/piimask/piimask/stages/write"
 )
 
@@ -37,7 +38,12 @@ func openInput(job *config.Job, dir string) (*input, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &input{job: job, rejects: rej, labels: newLabelSet(job)}, nil
+	ls, err := newLabels(job)
+	if err != nil {
+		rej.Abort()
+		return nil, err
+	}
+	return &input{job: job, rejects: rej, labels: ls}, nil
 }
 
 // produce streams the job's records, filtered, to emit. It is a pipeline
@@ -52,7 +58,7 @@ func (in *input) produce(ctx context.Context, emit func(record.Record) error) er
 		return err
 	}
 	wrapped := f.Wrap(func(r record.Record) error {
-		r.Gold = in.labels.apply(r.Gold)
+		r.Gold, r.Ignored = in.labels.goldSpans(r.Gold)
 		in.counts.kept.Add(1)
 		return emit(r)
 	})
@@ -124,37 +130,131 @@ func (in *input) finish() error {
 	return nil
 }
 
-// labelSet applies the job's label map and label set to spans.
+// labelSet maps gold and predicted labels onto the scored label set
+// (label_map, prediction_label_map, taxonomy), sets ignored gold spans
+// aside (ignore_labels) and keeps the job's label set (labels). It counts
+// the labels left outside the scored set.
 type labelSet struct {
-	rename map[string]string
-	keep   map[string]bool
+	gold, pred *taxonomy.Mapper
+	keep       map[string]bool
+	ignore     map[string]bool
+	// unmappedGold and unmappedPred count spans whose label is outside the
+	// scored label set after mapping.
+	unmappedGold, unmappedPred *taxonomy.Counter
 }
 
-func newLabelSet(j *config.Job) labelSet {
-	ls := labelSet{rename: j.LabelMap}
+// newLabels builds the job's label handling. A mapping label_map also maps
+// predictions when prediction_label_map is not given (as before names were
+// accepted); a named one maps gold only.
+func newLabels(j *config.Job) (labelSet, error) {
+	predSpec := j.PredictionLabelMap.Spec()
+	if j.PredictionLabelMap.IsZero() && j.LabelMap.Name == "" {
+		predSpec = j.LabelMap.Spec()
+	}
+	g, p, err := taxonomy.NewMappers(j.LabelMap.Spec(), predSpec, j.Taxonomy)
+	if err != nil {
+		return labelSet{}, fmt.Errorf("label maps: %w", err)
+	}
+	ls := labelSet{gold: g, pred: p, unmappedGold: &taxonomy.Counter{}, unmappedPred: &taxonomy.Counter{}}
 	if len(j.Labels) > 0 {
 		ls.keep = map[string]bool{}
 		for _, l := range j.Labels {
 			ls.keep[l] = true
 		}
 	}
+	if len(j.IgnoreLabels) > 0 {
+		ls.ignore = map[string]bool{}
+		for _, l := range j.IgnoreLabels {
+			ls.ignore[l] = true
+		}
+	}
+	return ls, nil
+}
+
+// newLabelSet is newLabels for callers that only map gold spans of a
+// validated config (whose maps config.Load has checked); a map that cannot
+// be built leaves labels as they are.
+func newLabelSet(j *config.Job) labelSet {
+	ls, err := newLabels(j)
+	if err != nil {
+		g, p, _ := taxonomy.NewMappers(taxonomy.MapSpec{}, taxonomy.MapSpec{}, "")
+		ls = labelSet{gold: g, pred: p, unmappedGold: &taxonomy.Counter{}, unmappedPred: &taxonomy.Counter{}}
+	}
 	return ls
 }
 
-// apply renames labels through the map and drops spans outside the label set.
+// apply maps gold spans (see goldSpans) and drops the ignored ones.
 func (ls labelSet) apply(spans []record.Span) []record.Span {
-	if len(ls.rename) == 0 && ls.keep == nil {
+	kept, _ := ls.goldSpans(spans)
+	return kept
+}
+
+// goldSpans sets aside the ignored gold spans, maps the others and keeps
+// those in the job's label set. A span whose label is outside the scored
+// set keeps its label and is counted in unmappedGold: it is scored as a
+// miss, never dropped silently.
+func (ls labelSet) goldSpans(spans []record.Span) (kept, ignored []record.Span) {
+	kept, ignored = taxonomy.SplitIgnored(spans, ls.ignore, func(l string) string {
+		out, _ := ls.gold.Map(l)
+		return out
+	})
+	if len(kept) == 0 {
+		return kept, ignored
+	}
+	out := kept[:0:0]
+	for _, s := range kept {
+		label, ok := ls.gold.Map(s.Label)
+		if !ok {
+			ls.unmappedGold.Add(s.Label)
+		}
+		s.Label = label
+		if ls.keep != nil && !ls.keep[s.Label] {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out, ignored
+}
+
+// predSpans maps a method's spans for a document, drops those overlapping
+// the document's ignored gold spans and keeps those in the job's label set.
+func (ls labelSet) predSpans(rec record.Record, spans []record.Span) []record.Span {
+	spans = taxonomy.DropOverlapping(spans, rec.Ignored)
+	if len(spans) == 0 {
 		return spans
 	}
 	out := spans[:0:0]
 	for _, s := range spans {
-		if to, ok := ls.rename[s.Label]; ok {
-			s.Label = to
+		label, ok := ls.pred.Map(s.Label)
+		if !ok {
+			ls.unmappedPred.Add(s.Label)
 		}
+		s.Label = label
 		if ls.keep != nil && !ls.keep[s.Label] {
 			continue
 		}
 		out = append(out, s)
 	}
 	return out
+}
+
+// predictionSpans maps one method's spans for rec onto the scored label set
+// (prediction_label_map, taxonomy, ignore_labels, labels). Evaluate calls
+// it on every method's output.
+func (in *input) predictionSpans(rec record.Record, spans []record.Span) []record.Span {
+	return in.labels.predSpans(rec, spans)
+}
+
+// UnmappedGoldLabels returns the gold labels left outside the scored label
+// set after mapping (not 200k classes, or not entity groups with taxonomy:
+// groups), with how many spans carried each, sorted by label; nil when
+// every gold label was mapped. Those spans are scored as misses.
+func (in *input) UnmappedGoldLabels() []taxonomy.LabelCount {
+	return in.labels.unmappedGold.Sorted()
+}
+
+// UnmappedPredictionLabels is UnmappedGoldLabels for the predicted spans of
+// every method together (they are scored as false positives).
+func (in *input) UnmappedPredictionLabels() []taxonomy.LabelCount {
+	return in.labels.unmappedPred.Sorted()
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/piimask/piimask/stages/taxonomy"
 )
 
 // Job is a whole job config. Sections that belong to one job kind are
@@ -26,9 +28,23 @@ type Job struct {
 	Filters Filters `yaml:"filters"`
 	// Labels is the label set (default: every AI4Privacy class).
 	Labels []string `yaml:"labels"`
-	// LabelMap renames labels of another taxonomy onto the job's
-	// (e.g. PERSON: FIRSTNAME); applied to gold and predictions.
-	LabelMap map[string]string `yaml:"label_map"`
+	// LabelMap renames the gold labels of another taxonomy onto the 200k
+	// classes: a shipped map's name (label_map: ai4privacy-400k), a .json
+	// file, or a mapping (PERSON: FIRSTNAME). A mapping also applies to
+	// predictions when prediction_label_map is not given.
+	LabelMap LabelMap `yaml:"label_map"`
+	// PredictionLabelMap renames the predicted labels (same shapes as
+	// label_map): presidio for Presidio results, to-presidio to score a
+	// piimask method in Presidio's types.
+	PredictionLabelMap LabelMap `yaml:"prediction_label_map"`
+	// Taxonomy is the label set scored: classes (default; the 200k classes,
+	// or a to-NAME map's labels) or groups (gold and predictions are mapped
+	// onto the entity groups of stages/taxonomy first).
+	Taxonomy string `yaml:"taxonomy"`
+	// IgnoreLabels are gold labels that count neither right nor wrong (the
+	// ORG/LOC of NER sets that are not PII): such gold spans and the
+	// predictions overlapping them are dropped before scoring.
+	IgnoreLabels []string `yaml:"ignore_labels"`
 	// Methods are the detection methods to run.
 	Methods []Method `yaml:"methods"`
 	// Output says where results go.
@@ -314,6 +330,29 @@ func oneOf(v string, allowed ...string) bool {
 	return false
 }
 
+// checkLabelMaps checks map names, loads map files and checks taxonomy.
+func (l *Loaded) checkLabelMaps() Problems {
+	var ps Problems
+	j := l.Job
+	for _, f := range []struct {
+		path string
+		m    *LabelMap
+	}{{"label_map", &j.LabelMap}, {"prediction_label_map", &j.PredictionLabelMap}} {
+		if err := f.m.resolve(l.File); err != nil {
+			ps = append(ps, l.Problem(f.path, "%v", err))
+		}
+	}
+	if j.Taxonomy != "" && !oneOf(j.Taxonomy, taxonomy.ModeClasses, taxonomy.ModeGroups) {
+		ps = append(ps, l.Problem("taxonomy", "unknown taxonomy %q (classes or groups)", j.Taxonomy))
+	}
+	if len(ps) == 0 {
+		if _, _, err := taxonomy.NewMappers(j.LabelMap.Spec(), j.PredictionLabelMap.Spec(), j.Taxonomy); err != nil {
+			ps = append(ps, l.Problem("prediction_label_map", "%v", err))
+		}
+	}
+	return ps
+}
+
 func (l *Loaded) semantic(rules Rules, missing []MissingVar, env LookupEnv) Problems {
 	var ps Problems
 	j := l.Job
@@ -353,6 +392,7 @@ func (l *Loaded) semantic(rules Rules, missing []MissingVar, env LookupEnv) Prob
 	if j.Concurrency.Workers < 0 || j.Concurrency.BatchSize < 0 {
 		ps = append(ps, l.Problem("concurrency", "workers and batch_size must not be negative"))
 	}
+	ps = append(ps, l.checkLabelMaps()...)
 	ps = append(ps, l.checkMetrics()...)
 	ps = append(ps, l.checkBench()...)
 	ps = append(ps, l.checkCalibrate()...)

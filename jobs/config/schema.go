@@ -70,7 +70,10 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-var durationType = reflect.TypeOf(time.Duration(0))
+var (
+	durationType = reflect.TypeOf(time.Duration(0))
+	labelMapType = reflect.TypeOf(LabelMap{})
+)
 
 // yamlFields maps a struct's yaml keys to fields (inline structs flattened).
 func yamlFields(t reflect.Type) map[string]reflect.StructField {
@@ -123,6 +126,21 @@ func (c *checker) check(n ast.Node, t reflect.Type, path string) {
 		t = t.Elem()
 	}
 	switch {
+	case t == labelMapType:
+		if _, ok := scalarString(n); ok {
+			return
+		}
+		m := mappingValues(n)
+		if m == nil {
+			c.add(lineOf(n), path, "want a label map name (such as ai4privacy-400k) or a mapping of label: label, got %s", describe(n))
+			return
+		}
+		for _, mv := range m {
+			if _, ok := scalarString(mv.Value); !ok {
+				c.add(lineOf(mv.Value), join(path, mv.Key.String()), "want a label, got %s", describe(mv.Value))
+			}
+		}
+		return
 	case t == durationType:
 		s, ok := scalarString(n)
 		if !ok {

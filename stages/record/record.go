@@ -83,6 +83,9 @@ type Record struct {
 	// Extra for Parquet input: a parquet.Row of the file's full schema, so a
 	// writer can copy the carried columns with their Parquet types.
 	Raw any `json:"-"`
+	// Ignored are gold spans of labels the job ignores (ignore_labels): they
+	// are not in Gold, and predictions overlapping them are not scored.
+	Ignored []Span `json:"-"`
 }
 
 // Reject is a row that was read but not used, with the reason.
