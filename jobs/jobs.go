@@ -96,12 +96,13 @@ type Runner func(ctx context.Context, l *config.Loaded, env *Env) error
 // kinds maps job kinds to runners.
 func kinds() map[string]Runner {
 	return map[string]Runner{
-		"bench":    runBench,
-		"evaluate": runEvaluate,
-		"prepare":  runPrepare,
-		"train":    runTrain,
-		"finetune": runFinetune,
-		"mask":     runMask,
+		"bench":     runBench,
+		"calibrate": runCalibrate,
+		"evaluate":  runEvaluate,
+		"prepare":   runPrepare,
+		"train":     runTrain,
+		"finetune":  runFinetune,
+		"mask":      runMask,
 		"report": func(ctx context.Context, l *config.Loaded, env *Env) error {
 			return runReportSection(ctx, l, env, l.Job.Report)
 		},

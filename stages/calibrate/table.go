@@ -104,11 +104,14 @@ func (t *Table) Score(label string, raw float64) (p, threshold float64) {
 // Marshal renders the table as indented JSON with a final newline (keys
 // in a fixed order: maps are sorted by encoding/json).
 func (t *Table) Marshal() ([]byte, error) {
-	b, err := json.MarshalIndent(t, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(t); err != nil {
 		return nil, err
 	}
-	return append(b, '\n'), nil
+	return buf.Bytes(), nil
 }
 
 // Load reads and checks a thresholds.json file.
