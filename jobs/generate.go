@@ -4,13 +4,15 @@ import (
 	"context"
 
 	"github.com/piimask/piimask/jobs/config"
-	"github.com/piimask/piimask/stages/generate"
+	"github.com/piimask/piimask/stages/generate/docs"
 	"github.com/piimask/piimask/stages/record"
 )
 
-// generateRecords streams synthetic AI4Privacy-200k rows as records.
+// generateRecords streams synthetic AI4Privacy-200k rows (templates or
+// documents mode) as records.
 func generateRecords(ctx context.Context, g *config.Generate, emit func(record.Record) error) error {
-	gen, err := generate.New(generate.Config{Seed: g.Seed, N: g.N, Languages: g.Languages})
+	gen, err := docs.Open(docs.Options{Mode: g.Mode, Seed: g.Seed, N: g.N, Languages: g.Languages,
+		CleanShare: g.CleanShare, ProsePath: g.Prose, Kinds: g.Kinds})
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/piimask/piimask/stages/generate"
+	"github.com/piimask/piimask/stages/generate/docs"
 	"github.com/piimask/piimask/stages/labels"
 	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/record"
@@ -93,12 +93,14 @@ func newTrainTokenizerCmd(g *globalFlags) *cobra.Command {
 		n     int
 		seed  int64
 		out   string
+		mode  string
+		prose string
 	)
 	cmd := &cobra.Command{
 		Use:   "train-tokenizer --out tokenizer.json",
 		Short: "Train a WordPiece or byte-fallback BPE tokenizer.json on synthetic data",
 		Long: `Train a deterministic tokenizer on the text of n synthetic AI4Privacy rows
-(English and French) and write a Hugging Face tokenizer.json: a BERT-style
+(English and French; --mode templates or documents, as in generate) and write a Hugging Face tokenizer.json: a BERT-style
 cased WordPiece ([PAD]=0, [UNK], [CLS], [SEP], [MASK]) or a Llama-style
 SentencePiece BPE with byte fallback (<unk>, <s>, </s>, <0x00>…<0xFF>).`,
 		Args: cobra.NoArgs,
@@ -106,7 +108,7 @@ SentencePiece BPE with byte fallback (<unk>, <s>, </s>, <0x00>…<0xFF>).`,
 			if out == "" {
 				return fmt.Errorf("--out is required")
 			}
-			gen, err := generate.New(generate.Config{Seed: seed, N: n})
+			gen, err := docs.Open(docs.Options{Mode: mode, Seed: seed, N: n, ProsePath: prose})
 			if err != nil {
 				return err
 			}
@@ -138,5 +140,7 @@ SentencePiece BPE with byte fallback (<unk>, <s>, </s>, <0x00>…<0xFF>).`,
 	cmd.Flags().IntVarP(&n, "n", "n", 20000, "synthetic rows to train on")
 	cmd.Flags().Int64Var(&seed, "seed", 1000, "seed of the synthetic rows")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "output tokenizer.json")
+	cmd.Flags().StringVar(&mode, "mode", docs.ModeTemplates, "synthetic rows: templates or documents")
+	cmd.Flags().StringVar(&prose, "prose", "", "documents mode: extra PII-free prose file (en|fr<TAB>sentence per line)")
 	return cmd
 }

@@ -99,6 +99,16 @@ type Generate struct {
 	N         int      `yaml:"n" required:"true"`
 	Seed      int64    `yaml:"seed"`
 	Languages []string `yaml:"languages"`
+	// Mode is templates (200k-style sentences, the default) or documents
+	// (realistic, mostly PII-free documents: stages/generate/docs).
+	Mode string `yaml:"mode"`
+	// Prose is an optional PII-free prose file for the documents mode.
+	Prose string `yaml:"prose"`
+	// CleanShare is the documents mode's target share of PII-free
+	// characters (0 = 0.88).
+	CleanShare float64 `yaml:"clean_share"`
+	// Kinds restricts the documents mode's document kinds (empty = all).
+	Kinds []string `yaml:"kinds"`
 }
 
 // Filters select documents.
@@ -374,6 +384,17 @@ func (l *Loaded) semantic(rules Rules, missing []MissingVar, env LookupEnv) Prob
 	}
 	if g := in.Generate; g != nil && g.N <= 0 {
 		ps = append(ps, l.Problem("input.generate.n", "must be positive"))
+	}
+	if g := in.Generate; g != nil {
+		if !oneOf(g.Mode, "", "templates", "documents") {
+			ps = append(ps, l.Problem("input.generate.mode", "unknown mode %q (templates or documents)", g.Mode))
+		}
+		if g.Mode != "documents" && (g.Prose != "" || g.CleanShare != 0 || len(g.Kinds) > 0) {
+			ps = append(ps, l.Problem("input.generate", "prose, clean_share and kinds need mode: documents"))
+		}
+		if g.CleanShare < 0 || g.CleanShare > 0.99 {
+			ps = append(ps, l.Problem("input.generate.clean_share", "must be in [0, 0.99], got %g", g.CleanShare))
+		}
 	}
 	if s := j.Filters.Sample; s != nil && (s.Rate <= 0 || s.Rate > 1) {
 		ps = append(ps, l.Problem("filters.sample.rate", "must be in (0, 1], got %g", s.Rate))

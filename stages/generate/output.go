@@ -19,7 +19,7 @@ const flushRows = 8192
 
 // WriteJSONL writes the generator's next N rows to w as JSON Lines, checking
 // ctx between rows.
-func WriteJSONL(ctx context.Context, w io.Writer, g *Generator) error {
+func WriteJSONL(ctx context.Context, w io.Writer, g RowSource) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
@@ -44,7 +44,7 @@ func WriteJSONL(ctx context.Context, w io.Writer, g *Generator) error {
 // WriteParquet writes the generator's next N rows to w as Parquet (zstd),
 // privacy_mask as a list<struct{value, start, end, label}> column, one row
 // group per 8192 rows.
-func WriteParquet(ctx context.Context, w io.Writer, g *Generator) error {
+func WriteParquet(ctx context.Context, w io.Writer, g RowSource) error {
 	pw := parquet.NewGenericWriter[Row](w, parquet.Compression(&parquet.Zstd))
 	buf := make([]Row, 0, flushRows)
 	flush := func() error {
@@ -90,7 +90,13 @@ func WriteFile(ctx context.Context, path string, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	var fn func(context.Context, io.Writer, *Generator) error
+	return WriteRows(ctx, path, g)
+}
+
+// WriteRows writes every row of src into path atomically (the file appears
+// only when complete). The format follows the extension: .jsonl or .parquet.
+func WriteRows(ctx context.Context, path string, src RowSource) error {
+	var fn func(context.Context, io.Writer, RowSource) error
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".jsonl":
 		fn = WriteJSONL
@@ -103,7 +109,7 @@ func WriteFile(ctx context.Context, path string, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	if err := fn(ctx, f, g); err != nil {
+	if err := fn(ctx, f, src); err != nil {
 		f.Abort()
 		return fmt.Errorf("%s: %w", path, err)
 	}
