@@ -8,11 +8,14 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
+	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/record"
 	"github.com/piimask/piimask/stages/score"
+	"github.com/piimask/piimask/stages/taxonomy"
 	"github.com/piimask/piimask/stages/write"
 )
 
@@ -22,10 +25,23 @@ type ScoreOptions struct {
 	// Gold are the gold dataset files, directories or globs.
 	Gold []string
 	// Pred is a JSONL or Parquet predictions file (id, spans with code-point
-	// start/end/label).
+	// start/end/label), or Presidio analyzer results or HF pipeline output
+	// (see PredFormat).
 	Pred string
-	// Schema, Format and TextField say how to read the gold files (read.Options).
-	Schema, Format, TextField string
+	// PredFormat is the predictions' span format: piimask, presidio, hf, or
+	// "" to detect it from each span's keys (read.PredictionOptions).
+	PredFormat string
+	// Schema, Format, TextField and Language say how to read the gold files
+	// (read.Options).
+	Schema, Format, TextField, Language string
+	// LabelMap and PredLabelMap map gold and predicted labels: a shipped
+	// map's name (ai4privacy-400k, presidio, to-presidio…) or a JSON file
+	// {"FROM": "TO"}; "" = none.
+	LabelMap, PredLabelMap string
+	// Taxonomy is classes (default) or groups, as the job key.
+	Taxonomy string
+	// IgnoreLabels are gold labels that count neither right nor wrong.
+	IgnoreLabels []string
 	// Out is the directory for metrics.json, doc_counts.jsonl and
 	// score_summary.json; "" writes nothing.
 	Out string
@@ -56,6 +72,15 @@ type ScoreSummary struct {
 	UnknownIDs []string `json:"unknown_id_examples,omitempty"`
 	// Failures counts prediction rows that carry a failure.
 	Failures int64 `json:"prediction_failures"`
+	// Positional is set when the prediction rows had no ids and were
+	// joined to gold documents by position.
+	Positional bool `json:"joined_by_position,omitempty"`
+	// UnmappedGold lists gold labels outside the scored label set after
+	// mapping (scored as misses), with their span counts.
+	UnmappedGold []taxonomy.LabelCount `json:"unmapped_gold_labels,omitempty"`
+	// UnmappedPredictions is the same for predicted labels (scored as false
+	// positives).
+	UnmappedPredictions []taxonomy.LabelCount `json:"unmapped_prediction_labels,omitempty"`
 }
 
 // maxUnknownShown bounds the unknown ids listed in the summary.
@@ -65,15 +90,39 @@ const maxUnknownShown = 10
 // with every schema and returns the report and the join figures. Gold
 // documents without predictions count as empty predictions; predictions
 // for unknown ids are counted and reported, not scored. A prediction id
-// given twice is an error.
+// given twice is an error. Prediction rows without ids (bare lists of
+// spans, one document a line) are joined by position: row n goes with the
+// n-th gold row read, rejected rows included, and the two counts must
+// agree. Labels go through the label maps, taxonomy and ignore_labels as
+// in an evaluate job.
 func Score(ctx context.Context, opts ScoreOptions, env *Env) (*score.Report, *ScoreSummary, error) {
 	env.defaults()
 	if len(opts.Gold) == 0 || opts.Pred == "" {
 		return nil, nil, errors.New("score: give the gold data and the predictions")
 	}
-	ropts := read.Options{Format: opts.Format, Schema: opts.Schema, TextField: opts.TextField}
+	format := opts.Format
+	if format == read.SchemaAuto {
+		format = ""
+	}
+	ropts := read.Options{Format: format, Schema: opts.Schema, TextField: opts.TextField, Language: opts.Language}
 	if err := ropts.Validate(); err != nil {
 		return nil, nil, err
+	}
+	goldMap, err := taxonomy.ParseMapArg(opts.LabelMap)
+	if err != nil {
+		return nil, nil, fmt.Errorf("score: --label-map: %w", err)
+	}
+	predMap, err := taxonomy.ParseMapArg(opts.PredLabelMap)
+	if err != nil {
+		return nil, nil, fmt.Errorf("score: --pred-label-map: %w", err)
+	}
+	labels, err := newLabels(&config.Job{
+		LabelMap:           config.LabelMap{Name: goldMap.Name, Map: goldMap.Map},
+		PredictionLabelMap: config.LabelMap{Name: predMap.Name, Map: predMap.Map},
+		Taxonomy:           opts.Taxonomy, IgnoreLabels: opts.IgnoreLabels,
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("score: %w", err)
 	}
 	sum := &ScoreSummary{Gold: opts.Gold, Predictions: opts.Pred}
 	type predEntry struct {
@@ -82,8 +131,13 @@ func Score(ctx context.Context, opts ScoreOptions, env *Env) (*score.Report, *Sc
 		used  bool
 	}
 	preds := map[string]*predEntry{}
-	err := read.ReadPredictions(ctx, opts.Pred, func(p read.PredictionRow) error {
+	var byPos []*predEntry
+	err = read.ReadPredictionsWith(ctx, opts.Pred, read.PredictionOptions{Format: opts.PredFormat}, func(p read.PredictionRow) error {
 		sum.PredRows++
+		if p.NoID {
+			byPos = append(byPos, &predEntry{spans: p.Spans, row: p.Origin.Row})
+			return nil
+		}
 		if prev, dup := preds[p.ID]; dup {
 			return fmt.Errorf("%s: field id: id %q given again (first at row %d)", p.Origin, p.ID, prev.row)
 		}
@@ -96,6 +150,7 @@ func Score(ctx context.Context, opts ScoreOptions, env *Env) (*score.Report, *Sc
 	if err != nil {
 		return nil, nil, fmt.Errorf("score: read predictions: %w", err)
 	}
+	sum.Positional = len(byPos) > 0
 	paths, err := read.Expand(opts.Gold)
 	if err != nil {
 		return nil, nil, err
@@ -111,15 +166,27 @@ func Score(ctx context.Context, opts ScoreOptions, env *Env) (*score.Report, *Sc
 		defer docFile.Abort()
 		docW = score.NewDocCountsWriter(docFile)
 	}
+	var goldRows int64 // gold rows read so far, rejects included: the join position
 	err = read.Read(ctx, paths, ropts, func(rec record.Record) error {
+		pos := goldRows
+		goldRows++
 		sum.GoldDocs++
 		var spans []record.Span
-		if e, ok := preds[rec.ID]; ok {
+		e, ok := preds[rec.ID]
+		if sum.Positional {
+			e, ok = nil, pos < int64(len(byPos))
+			if ok {
+				e = byPos[pos]
+			}
+		}
+		if ok {
 			spans = e.spans
 			e.used = true
 		} else {
 			sum.Missing++
 		}
+		rec.Gold, rec.Ignored = labels.goldSpans(rec.Gold)
+		spans = labels.predSpans(rec, spans)
 		dc := score.ScoreDocument(rec.Gold, spans, rec.Language)
 		dc.ID = rec.ID
 		counts.AddDoc(&dc)
@@ -131,11 +198,16 @@ func Score(ctx context.Context, opts ScoreOptions, env *Env) (*score.Report, *Sc
 		}
 		return nil
 	}, func(record.Reject) error {
+		goldRows++
 		sum.RowsRejected++
 		return nil
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("score: read gold: %w", err)
+	}
+	if sum.Positional && int64(len(byPos)) != goldRows {
+		return nil, nil, fmt.Errorf("score: %s has %d rows without ids, joined by position, but the gold has %d rows (%d rejected): give the rows ids, or predictions for every gold row in order",
+			opts.Pred, len(byPos), goldRows, sum.RowsRejected)
 	}
 	var unknown []string
 	for id, e := range preds {
@@ -143,6 +215,8 @@ func Score(ctx context.Context, opts ScoreOptions, env *Env) (*score.Report, *Sc
 			unknown = append(unknown, id)
 		}
 	}
+	sum.UnmappedGold = labels.unmappedGold.Sorted()
+	sum.UnmappedPredictions = labels.unmappedPred.Sorted()
 	slices.Sort(unknown)
 	sum.Unknown = int64(len(unknown))
 	sum.UnknownIDs = unknown[:min(len(unknown), maxUnknownShown)]
@@ -195,6 +269,19 @@ func RunScore(ctx context.Context, opts ScoreOptions, env *Env) error {
 	}
 	if sum.Unknown > 0 {
 		fmt.Fprintf(w, "%d predictions have an id in no gold document (not scored), e.g. %v\n", sum.Unknown, sum.UnknownIDs)
+	}
+	if sum.Positional {
+		fmt.Fprintf(w, "prediction rows have no ids: joined to the gold rows by position\n")
+	}
+	if len(sum.UnmappedGold) > 0 {
+		fmt.Fprintf(w, "WARNING: %s\n", taxonomy.DescribeUnmapped(sum.UnmappedGold))
+	}
+	if len(sum.UnmappedPredictions) > 0 {
+		var parts []string
+		for _, c := range sum.UnmappedPredictions {
+			parts = append(parts, fmt.Sprintf("%s (%d)", c.Label, c.Count))
+		}
+		fmt.Fprintf(w, "WARNING: predicted labels outside the scored label set, scored as false positives: %s — set --pred-label-map\n", strings.Join(parts, ", "))
 	}
 	fmt.Fprintln(w)
 	if err := score.FormatTable(w, score.NamedReport{Name: rep.ModelName, Report: *rep}); err != nil {

@@ -249,13 +249,13 @@ func TestReadPredictions(t *testing.T) {
 	want := map[string][]PredictionRow{
 		pq: {
 			{ID: "a", Method: "rules", Language: "fr", Spans: []record.Span{{Start: 0, End: 6, Label: "FIRSTNAME", Score: 0.9}, {Start: 18, End: 25, Label: "CITY", Score: 1}}, Origin: record.Origin{File: pq, Row: 1}},
-			{ID: "b", Method: "rules", Failure: "timeout", Origin: record.Origin{File: pq, Row: 2}},
+			{ID: "b", Method: "rules", Failure: "timeout", Origin: record.Origin{File: pq, Row: 2}, Index: 1},
 		},
 		jl: {
 			{ID: "a", Method: "llm", Spans: []record.Span{{Start: 0, End: 6, Label: "FIRSTNAME", Score: 0.5}}, Origin: record.Origin{File: jl, Row: 1}},
-			{ID: "2", Spans: []record.Span{{Start: 1, End: 2, Label: "CITY"}}, Origin: record.Origin{File: jl, Row: 3}},
-			{ID: "c", Spans: []record.Span{{Start: 3, End: 4, Label: "AGE"}}, Origin: record.Origin{File: jl, Row: 4}},
-			{ID: "d", Origin: record.Origin{File: jl, Row: 5}},
+			{ID: "2", Spans: []record.Span{{Start: 1, End: 2, Label: "CITY"}}, Origin: record.Origin{File: jl, Row: 3}, Index: 1},
+			{ID: "c", Spans: []record.Span{{Start: 3, End: 4, Label: "AGE"}}, Origin: record.Origin{File: jl, Row: 4}, Index: 2},
+			{ID: "d", Origin: record.Origin{File: jl, Row: 5}, Index: 3},
 		},
 	}
 	for path, w := range want {
