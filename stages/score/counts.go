@@ -49,16 +49,27 @@
 // The leak rate is the share of gold PII code points (the union of the gold
 // spans) that no predicted span, of any label, covers; 0 when there is no gold
 // code point.
+//
+// Scorer.Score adds the views that need the document's text — label-agnostic
+// PII spans matched by IoU, entity groups, the character view (over-mask
+// rate) and token-level seqeval scores — to the same summable counts; see
+// views.go for their definitions.
 package score
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 )
 
-// CountsVersion is the version of the serialised Counts layout.
-const CountsVersion = 1
+// CountsVersion is the version of the serialised Counts layout. Version 2
+// added the views (pii, groups, character and token counts, and the views
+// settings); version 1 files are still read, as counts without views.
+const CountsVersion = 2
+
+// countsVersionNoViews is the last layout without the views.
+const countsVersionNoViews = 1
 
 // Missed and Spurious are the extra column and row of the confusion matrix.
 const (
@@ -166,10 +177,22 @@ type Totals struct {
 	// the part of it no prediction covers.
 	GoldCodePoints   int64 `json:"gold_code_points"`
 	LeakedCodePoints int64 `json:"leaked_code_points"`
+	// PII is the label-agnostic span view (IoU matching, see views.go).
+	PII MatchCounts `json:"pii,omitzero"`
+	// CleanCodePoints are the non-whitespace code points outside every gold
+	// span; OverMaskedCodePoints the part of them a prediction covers.
+	CleanCodePoints      int64 `json:"clean_code_points,omitempty"`
+	OverMaskedCodePoints int64 `json:"over_masked_code_points,omitempty"`
+	// Tokens are the token-level counts (see tokens.go).
+	Tokens TokenCounts `json:"tokens,omitzero"`
 }
 
 // Add sums o into t.
 func (t *Totals) Add(o *Totals) {
+	t.PII.Add(o.PII)
+	t.CleanCodePoints += o.CleanCodePoints
+	t.OverMaskedCodePoints += o.OverMaskedCodePoints
+	t.Tokens.Add(o.Tokens)
 	t.Docs += o.Docs
 	t.ExactMatchDocs += o.ExactMatchDocs
 	t.Gold += o.Gold
@@ -187,10 +210,15 @@ type ClassCounts struct {
 	TP   int64 `json:"tp"`
 	// Schemas are nervaluate counts from spans of this class only.
 	Schemas SchemaSet `json:"schemas"`
+	// Characters are the character-view counts of this class (gold
+	// code points and leaks for a gold class, over-masked clean code points
+	// for a predicted class).
+	Characters CharCounts `json:"characters,omitzero"`
 }
 
 // Add sums o into c.
 func (c *ClassCounts) Add(o *ClassCounts) {
+	c.Characters.Add(o.Characters)
 	c.Gold += o.Gold
 	c.Pred += o.Pred
 	c.TP += o.TP
@@ -206,6 +234,8 @@ type DocCounts struct {
 	Totals
 	Classes   map[string]*ClassCounts     `json:"classes,omitempty"`
 	Confusion map[string]map[string]int64 `json:"confusion,omitempty"`
+	// Groups are the entity-group counts (see views.go).
+	Groups map[string]*GroupCounts `json:"groups,omitempty"`
 }
 
 // Counts are the summable counts of a set of documents: everything a Report
@@ -219,6 +249,12 @@ type Counts struct {
 	Confusion map[string]map[string]int64 `json:"confusion"`
 	// Languages holds the totals per document language ("und" when unknown).
 	Languages map[string]*Totals `json:"languages"`
+	// Views are the settings the view counts were made with; nil when the
+	// documents were scored without their text (ScoreDocument) or read from
+	// a version 1 file, and then no view is reported.
+	Views *ViewSettings `json:"views,omitempty"`
+	// Groups are the entity-group counts; empty without Views.
+	Groups map[string]*GroupCounts `json:"groups,omitempty"`
 }
 
 // NewCounts returns empty counts.
@@ -249,10 +285,36 @@ func (c *Counts) init() {
 	}
 }
 
+// Compatible reports, as an error, why other cannot be summed into c: the
+// views were made with other settings, or only one of them has views. Empty
+// counts are compatible with anything.
+func (c *Counts) Compatible(other *Counts) error {
+	if c.Docs == 0 || other.Docs == 0 {
+		return nil
+	}
+	switch {
+	case c.Views == nil && other.Views == nil:
+		return nil
+	case c.Views == nil || other.Views == nil:
+		return errors.New("one set of counts has the pii/groups/characters/tokens views and the other has not (scored without text, or written by an older piimask)")
+	case *c.Views != *other.Views:
+		return fmt.Errorf("the views were scored with different settings (%s vs %s)", c.Views, other.Views)
+	}
+	return nil
+}
+
 // Add sums other into c. Merging the Counts of any partition of a dataset
 // gives the Counts of the whole dataset.
+//
+// The view settings of empty counts are taken from other; call Compatible
+// first when other may have been made with other settings.
 func (c *Counts) Add(other *Counts) {
 	c.init()
+	if c.Docs == 0 && c.Views == nil && other.Views != nil {
+		v := *other.Views
+		c.Views = &v
+	}
+	addGroups(&c.Groups, other.Groups)
 	c.Totals.Add(&other.Totals)
 	addClasses(c.Classes, other.Classes)
 	addConfusion(c.Confusion, other.Confusion)
@@ -269,6 +331,7 @@ func (c *Counts) Add(other *Counts) {
 // AddDoc sums one document's counts into c.
 func (c *Counts) AddDoc(d *DocCounts) {
 	c.init()
+	addGroups(&c.Groups, d.Groups)
 	c.Totals.Add(&d.Totals)
 	addClasses(c.Classes, d.Classes)
 	addConfusion(c.Confusion, d.Confusion)
@@ -303,6 +366,22 @@ func addClasses(dst, src map[string]*ClassCounts) {
 			dst[label] = d
 		}
 		d.Add(cc)
+	}
+}
+
+// addGroups sums src into *dst, making the map on first use (so counts
+// without groups keep a nil map).
+func addGroups(dst *map[string]*GroupCounts, src map[string]*GroupCounts) {
+	for g, gc := range src {
+		if *dst == nil {
+			*dst = map[string]*GroupCounts{}
+		}
+		d := (*dst)[g]
+		if d == nil {
+			d = &GroupCounts{}
+			(*dst)[g] = d
+		}
+		d.Add(gc)
 	}
 }
 

@@ -99,6 +99,14 @@ type Report struct {
 	PerClassSchemas map[string]map[string]SchemaMetrics `json:"per_class_schemas"`
 	PerLanguage     map[string]LanguageMetrics          `json:"per_language"`
 	Confusion       ConfusionMatrix                     `json:"confusion"`
+	// The views (views.go); nil when the counts have none.
+	PIISpans   *PIISpanMetrics         `json:"pii_spans,omitempty"`
+	Groups     map[string]GroupMetrics `json:"groups,omitempty"`
+	Characters *CharacterMetrics       `json:"characters,omitempty"`
+	Tokens     *TokenMetrics           `json:"tokens,omitempty"`
+	// UnmappedGoldLabels counts gold labels that no taxonomy map knew,
+	// set by the caller; empty when every gold label was mapped.
+	UnmappedGoldLabels map[string]int64 `json:"unmapped_gold_labels,omitempty"`
 	// ConfidenceIntervals is set by the caller from Bootstrap.
 	ConfidenceIntervals *ConfidenceIntervals `json:"confidence_intervals,omitempty"`
 	// Counts are the raw mergeable counts everything above derives from.
@@ -223,6 +231,9 @@ func (c *Counts) Metrics(beta float64) Report {
 		r.PerLanguage[lang] = m
 	}
 	r.Confusion = denseConfusion(c.Confusion)
+	if c.Views != nil {
+		c.viewMetrics(&r, beta)
+	}
 	return r
 }
 

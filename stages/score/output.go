@@ -43,8 +43,15 @@ func ReadMetricsCounts(path string) (*Counts, error) {
 	if doc.Counts == nil {
 		return nil, fmt.Errorf("%s: field counts is missing (metrics written without mergeable counts)", path)
 	}
-	if doc.Counts.Version != CountsVersion {
-		return nil, fmt.Errorf("%s: field counts.version is %d, this piimask reads version %d", path, doc.Counts.Version, CountsVersion)
+	switch v := doc.Counts.Version; {
+	case v == CountsVersion:
+	case v == countsVersionNoViews:
+		// Written before the views: the strict counts are exact, the views
+		// absent (a merge with version 2 counts is refused by Compatible).
+		doc.Counts.Views = nil
+		doc.Counts.Version = CountsVersion
+	default:
+		return nil, fmt.Errorf("%s: field counts.version is %d, this piimask reads versions %d and %d", path, v, countsVersionNoViews, CountsVersion)
 	}
 	doc.Counts.init()
 	return doc.Counts, nil
