@@ -106,3 +106,72 @@ output: {dir: %s}
 	}
 	t.Logf("masked letter:\n%s", got["union"])
 }
+
+// TestMaskPolicyScoredByEvaluate runs an ensemble method in an evaluate
+// job: its predictions file has the same columns as any method's (the
+// Validated mark is never written), and an ensemble of the rules method
+// alone predicts exactly the rules method's spans.
+func TestMaskPolicyScoredByEvaluate(t *testing.T) {
+	dir := t.TempDir()
+	cfg := fmt.Sprintf(`kind: evaluate
+input: {generate: {n: 40, seed: 5}}
+methods:
+  - {name: rules, type: rules}
+  - name: policy
+    type: ensemble
+    options: {mode: priority, methods: [{name: rules, type: rules}]}
+output: {dir: %s, formats: [jsonl]}
+`, filepath.Join(dir, "out"))
+	path := filepath.Join(dir, "job.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	env := testEnv(&out)
+	l, err := Load(path, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(t.Context(), l, env); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	read := func(method string) []map[string]any {
+		b, err := os.ReadFile(filepath.Join(dir, "out", method, "predictions.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []map[string]any
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var row map[string]any
+			if err := json.Unmarshal([]byte(line), &row); err != nil {
+				t.Fatal(err)
+			}
+			rows = append(rows, row)
+		}
+		return rows
+	}
+	rules, policy := read("rules"), read("policy")
+	if len(rules) != 40 || len(policy) != 40 {
+		t.Fatalf("%d and %d rows, want 40", len(rules), len(policy))
+	}
+	spans := 0
+	for i := range rules {
+		rs, _ := json.Marshal(rules[i]["spans"])
+		ps, _ := json.Marshal(policy[i]["spans"])
+		if string(rs) != string(ps) {
+			t.Errorf("row %d: rules %s, ensemble %s", i, rs, ps)
+		}
+		if len(rules[i]) != len(policy[i]) {
+			t.Errorf("row %d: columns differ: %v vs %v", i, rules[i], policy[i])
+		}
+		for _, s := range policy[i]["spans"].([]any) {
+			spans++
+			if len(s.(map[string]any)) != 4 {
+				t.Errorf("span %v: want exactly start, end, label, score", s)
+			}
+		}
+	}
+	if spans == 0 {
+		t.Fatal("no span predicted: nothing compared")
+	}
+}
