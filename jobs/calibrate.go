@@ -52,6 +52,13 @@ func runCalibrate(ctx context.Context, l *config.Loaded, env *Env) error {
 	if models.IsBuiltin(outDir) {
 		return fmt.Errorf("%s: calibrate.output: needed for a builtin model", l.File)
 	}
+	modelDir := c.Model
+	if models.IsBuiltin(modelDir) {
+		var err error
+		if modelDir, err = models.Materialize(modelDir, models.DefaultCacheDir(env.LookupEnv)); err != nil {
+			return fmt.Errorf("%s: calibrate.model: %w", l.File, err)
+		}
+	}
 	opts := detect.Options{}
 	for k, v := range c.Options {
 		opts[k] = v
@@ -122,6 +129,9 @@ func runCalibrate(ctx context.Context, l *config.Loaded, env *Env) error {
 	}
 	table.Validation = calibrate.Validation{Input: describeInput(job), Docs: col.Docs}
 	table.Method = recorded
+	if table.ModelSHA256, err = calibrate.FileSHA256(filepath.Join(modelDir, "model.onnx")); err != nil {
+		return err
+	}
 	data, err := table.Marshal()
 	if err != nil {
 		return err

@@ -56,6 +56,9 @@ output:
 	if tab.Validation.Docs != 300 || !strings.Contains(tab.Validation.Input, "Seed:99") || tab.Beta != 2 || tab.MinSupport != 20 {
 		t.Errorf("table header: %+v", tab)
 	}
+	if sum, _ := calibrate.FileSHA256(filepath.Join(model, "model.onnx")); tab.ModelSHA256 != sum {
+		t.Errorf("model_sha256 %q, want %q", tab.ModelSHA256, sum)
+	}
 	if tab.Method["aggregation"] != "first" {
 		t.Errorf("method options not recorded: %v", tab.Method)
 	}

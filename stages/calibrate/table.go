@@ -2,6 +2,8 @@ package calibrate
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -87,6 +89,39 @@ type Table struct {
 	Validation         Validation `json:"validation"`
 	// Method records the method options the table was fitted with.
 	Method map[string]any `json:"method,omitempty"`
+	// ModelSHA256 is the hex SHA-256 of the model.onnx the table was fitted
+	// on; when set, a table beside another model is refused (a retrained
+	// model needs a new calibration).
+	ModelSHA256 string `json:"model_sha256,omitempty"`
+}
+
+// FileSHA256 returns the hex SHA-256 of a file's content.
+func FileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// CheckModel refuses a table fitted on another model file than modelPath.
+func (t *Table) CheckModel(modelPath string) error {
+	if t.ModelSHA256 == "" {
+		return nil
+	}
+	sum, err := FileSHA256(modelPath)
+	if err != nil {
+		return err
+	}
+	if sum != t.ModelSHA256 {
+		return fmt.Errorf("field model_sha256: the table was fitted on a model.onnx with SHA-256 %s, but %s has %s: rerun the calibrate job (or set thresholds: none)", t.ModelSHA256[:min(12, len(t.ModelSHA256))], modelPath, sum[:12])
+	}
+	return nil
 }
 
 // Score maps a raw span score of class label to its calibrated probability

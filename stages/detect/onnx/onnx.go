@@ -421,6 +421,9 @@ func loadThresholds(dir, mode string) (*calibrate.Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("calibration table: %w", err)
 	}
+	if err := t.CheckModel(filepath.Join(dir, "model.onnx")); err != nil {
+		return nil, fmt.Errorf("calibration table %s: %w", path, err)
+	}
 	return t, nil
 }
 

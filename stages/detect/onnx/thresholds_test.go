@@ -112,7 +112,21 @@ func TestThresholdsTableErrors(t *testing.T) {
 			t.Errorf("err = %v, want the file and %q", err, tc.want)
 		}
 	}
-	_, err := onnx.New(t.Context(), onnx.Options{Model: dir, Tokenizer: hfLoader, Runtime: rt, Thresholds: "auto"})
+	// A table fitted on another model.onnx is refused; on this one it loads.
+	sum, err := calibrate.FileSHA256(filepath.Join(dir, "model.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := `{"version": 1, "calibration": "platt", "classes": {}, "default_threshold": 0.5, "model_sha256": "%s"}`
+	writeTable(t, dir, strings.Replace(table, "%s", strings.Repeat("0", 64), 1))
+	if _, err := onnx.New(t.Context(), onnx.Options{Model: dir, Tokenizer: hfLoader, Runtime: rt}); err == nil || !strings.Contains(err.Error(), "field model_sha256") || !strings.Contains(err.Error(), "rerun the calibrate job") {
+		t.Errorf("stale table: err = %v", err)
+	}
+	writeTable(t, dir, strings.Replace(table, "%s", sum, 1))
+	if m := openBuiltin(t, rt, dir, onnx.Options{}); !m.Calibrated() {
+		t.Error("table with this model's SHA-256 not loaded")
+	}
+	_, err = onnx.New(t.Context(), onnx.Options{Model: dir, Tokenizer: hfLoader, Runtime: rt, Thresholds: "auto"})
 	if err == nil || !strings.Contains(err.Error(), `option thresholds: "auto"`) {
 		t.Errorf("thresholds: auto: err = %v", err)
 	}
