@@ -17,6 +17,7 @@ import (
 	"github.com/piimask/piimask/stages/detect/gold"
 	"github.com/piimask/piimask/stages/detect/llm"
 	"github.com/piimask/piimask/stages/detect/onnx"
+	"github.com/piimask/piimask/stages/detect/pattern"
 	"github.com/piimask/piimask/stages/detect/rules"
 	"github.com/piimask/piimask/stages/metrics"
 	"github.com/piimask/piimask/stages/tokenize"
@@ -68,6 +69,7 @@ func NewRegistry(lookup config.LookupEnv) *detect.Registry {
 	}
 	reg := detect.NewRegistry()
 	rules.Register(reg)
+	pattern.Register(reg)
 	gold.Register(reg)
 	llm.Register(reg)
 	onnx.Register(reg, loadTokenizer, func(ref string) (string, error) {

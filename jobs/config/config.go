@@ -419,6 +419,7 @@ func (l *Loaded) semantic(rules Rules, missing []MissingVar, env LookupEnv) Prob
 	ps = append(ps, l.checkCalibrate()...)
 	mps, _, excused := checkMethods(l.File, l.lines, j.Methods, rules.MethodTypes, env, l.Skipped)
 	ps = append(ps, mps...)
+	ps = append(ps, checkMethodOptions(l.File, l.lines, j.Methods)...)
 	ps = append(ps, missingVarProblems(l.File, missing, excused)...)
 	return ps
 }

@@ -161,6 +161,7 @@ func (c *checker) check(n ast.Node, t reflect.Type, path string) {
 		}
 		fields := yamlFields(t)
 		seen := map[string]bool{}
+		optType := optionsType(t, m) // a method type whose options have a known shape
 		for _, mv := range m {
 			key := mv.Key.String()
 			f, ok := fields[key]
@@ -169,7 +170,11 @@ func (c *checker) check(n ast.Node, t reflect.Type, path string) {
 				continue
 			}
 			seen[key] = true
-			c.check(mv.Value, f.Type, join(path, key))
+			ft := f.Type
+			if key == "options" && optType != nil {
+				ft = optType
+			}
+			c.check(mv.Value, ft, join(path, key))
 		}
 		for name, f := range fields {
 			if f.Tag.Get("required") == "true" && !seen[name] {

@@ -126,6 +126,7 @@ func (l *LoadedServe) semantic(methodTypes []string, missing []MissingVar, env L
 	}
 	mps, names, excused := checkMethods(l.File, l.lines, sf.Methods, methodTypes, env, l.Skipped)
 	ps = append(ps, mps...)
+	ps = append(ps, checkMethodOptions(l.File, l.lines, sf.Methods)...)
 	s := sf.Serve
 	if s.MaxBodyBytes < 0 {
 		ps = append(ps, l.problem("serve.max_body_bytes", "must not be negative"))
