@@ -19,6 +19,7 @@ import (
 	"github.com/piimask/piimask/stages/detect/onnx"
 	"github.com/piimask/piimask/stages/detect/pattern"
 	"github.com/piimask/piimask/stages/detect/rules"
+	"github.com/piimask/piimask/stages/hub"
 	"github.com/piimask/piimask/stages/metrics"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/tokenize/hf"
@@ -72,11 +73,18 @@ func NewRegistry(lookup config.LookupEnv) *detect.Registry {
 	pattern.Register(reg)
 	gold.Register(reg)
 	llm.Register(reg)
-	onnx.Register(reg, loadTokenizer, func(ref string) (string, error) {
-		if !models.IsBuiltin(ref) {
-			return ref, nil
+	onnx.Register(reg, loadTokenizer, func(ctx context.Context, ref string) (string, error) {
+		switch {
+		case models.IsBuiltin(ref):
+			return models.Materialize(ref, models.DefaultCacheDir(lookup))
+		case hub.IsRef(ref):
+			r, err := hub.ParseRef(ref)
+			if err != nil {
+				return "", err
+			}
+			return hub.FromEnv(lookup, models.DefaultCacheDir(lookup)).Model(ctx, r)
 		}
-		return models.Materialize(ref, models.DefaultCacheDir(lookup))
+		return ref, nil
 	})
 	ensemble.Register(reg)
 	return reg

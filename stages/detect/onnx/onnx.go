@@ -126,7 +126,7 @@ func Register(reg *detect.Registry, loader TokenizerLoader, resolve ModelResolve
 			return nil, err
 		}
 		if resolve != nil && o.Model != "" {
-			dir, err := resolve(o.Model)
+			dir, err := resolve(ctx, o.Model)
 			if err != nil {
 				return nil, fmt.Errorf("model %s: %w", o.Model, err)
 			}
@@ -142,8 +142,9 @@ func Register(reg *detect.Registry, loader TokenizerLoader, resolve ModelResolve
 	})
 }
 
-// ModelResolver maps a `model` option value to a model directory.
-type ModelResolver func(ref string) (dir string, err error)
+// ModelResolver maps a `model` option value to a model directory (ctx
+// cancels a download).
+type ModelResolver func(ctx context.Context, ref string) (dir string, err error)
 
 // inputKind is one model input the method knows how to fill.
 type inputKind int
