@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/piimask/piimask/jobs/config"
-	"github.com/piimask/piimask/models"
 	"github.com/piimask/piimask/stages/calibrate"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/onnx"
@@ -45,20 +44,6 @@ func runCalibrate(ctx context.Context, l *config.Loaded, env *Env) error {
 	if c == nil {
 		return fmt.Errorf("%s: kind calibrate needs a calibrate section", l.File)
 	}
-	outDir := c.Output
-	if outDir == "" {
-		outDir = c.Model
-	}
-	if models.IsBuiltin(outDir) {
-		return fmt.Errorf("%s: calibrate.output: needed for a builtin model", l.File)
-	}
-	modelDir := c.Model
-	if models.IsBuiltin(modelDir) {
-		var err error
-		if modelDir, err = models.Materialize(modelDir, models.DefaultCacheDir(env.LookupEnv)); err != nil {
-			return fmt.Errorf("%s: calibrate.model: %w", l.File, err)
-		}
-	}
 	opts := detect.Options{}
 	for k, v := range c.Options {
 		opts[k] = v
@@ -70,6 +55,20 @@ func runCalibrate(ctx context.Context, l *config.Loaded, env *Env) error {
 		return err
 	}
 	defer m.Close()
+	om, ok := m.(*onnx.Method)
+	if !ok {
+		return fmt.Errorf("%s: calibrate.model: the registry built a %T, not the onnx method", l.File, m)
+	}
+	modelDir := om.ModelDir()
+	outDir := c.Output
+	if outDir == "" {
+		// Only a model given as a directory is written into; a builtin or
+		// downloaded model lives in a cache.
+		if st, err := os.Stat(c.Model); err != nil || !st.IsDir() || filepath.Clean(c.Model) != filepath.Clean(modelDir) {
+			return fmt.Errorf("%s: calibrate.output: needed when calibrate.model (%s) is not a model directory", l.File, c.Model)
+		}
+		outDir = modelDir
+	}
 
 	dir := job.Output.Dir
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -181,6 +181,7 @@ type Method struct {
 	ownRuntime bool
 
 	agg          AggregateOptions
+	dir          string           // the model directory
 	cal          *calibrate.Table // nil: raw scores
 	floor        float64          // global minimum calibrated score (with cal)
 	batchSize    int
@@ -342,6 +343,7 @@ func New(ctx context.Context, o Options) (*Method, error) {
 		// option becomes a floor on them.
 		m.cal, m.floor, m.agg.Threshold = cal, o.Threshold, 0
 	}
+	m.dir = o.Model
 	if c := meta.Model.ContinuingSubwordPrefix; c != nil && *c != "" {
 		m.wordAware = true
 	}
@@ -430,6 +432,10 @@ func loadThresholds(dir, mode string) (*calibrate.Table, error) {
 
 // Calibrated reports whether the method applies a thresholds.json table.
 func (m *Method) Calibrated() bool { return m.cal != nil }
+
+// ModelDir is the directory the model was loaded from (a builtin or
+// downloaded model's cache directory).
+func (m *Method) ModelDir() string { return m.dir }
 
 func firstNonEmpty(xs ...string) string {
 	for _, x := range xs {
