@@ -26,6 +26,7 @@ type methodRun struct {
 	preds   write.PredictionWriter
 	docFile *write.AtomicFile
 	docs    *score.DocCountsWriter
+	scorer  *score.Scorer
 	counts  *score.Counts
 	// strict per-document totals kept for the bootstrap.
 	perDoc      []score.DocCounts
@@ -129,6 +130,10 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	if err != nil {
 		return err
 	}
+	scorer, err := newScorer(l)
+	if err != nil {
+		return err
+	}
 	cfgs, methods, skipped, err := buildMethods(ctx, l, env)
 	if err != nil {
 		return err
@@ -164,7 +169,7 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	}()
 	for i, m := range methods {
 		mdir := filepath.Join(dir, cfgs[i].Name)
-		mr := &methodRun{name: cfgs[i].Name, method: m, counts: score.NewCounts(), diag: map[string]int64{}}
+		mr := &methodRun{name: cfgs[i].Name, method: m, scorer: scorer, counts: scorer.NewCounts(), diag: map[string]int64{}}
 		runs[i] = mr
 		ws := make([]write.PredictionWriter, 0, len(formats))
 		for _, f := range formats {
@@ -306,9 +311,19 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 
 func bootstrapOn(job *config.Job) bool { return job.Scoring.Bootstrap > 0 }
 
+// newScorer returns the scorer of the job's scoring section (iou,
+// merge_adjacent).
+func newScorer(l *config.Loaded) (*score.Scorer, error) {
+	s, err := score.NewScorer(score.ViewSettings{IoU: l.Job.Scoring.IoU, MergeAdjacent: l.Job.Scoring.MergeAdjacent})
+	if err != nil {
+		return nil, fmt.Errorf("%s: scoring: %w", l.File, err)
+	}
+	return s, nil
+}
+
 // record scores one document's prediction and writes its prediction row.
 func (mr *methodRun) record(rec record.Record, p detect.Prediction, keepDoc bool) error {
-	dc := score.ScoreDocument(rec.Gold, p.Spans, rec.Language)
+	dc := mr.scorer.Score(rec.Text, rec.Gold, p.Spans, rec.Language)
 	dc.ID = rec.ID
 	mr.counts.AddDoc(&dc)
 	if err := mr.docs.Write(&dc); err != nil {

@@ -163,6 +163,9 @@ func mergeMethod(ctx context.Context, experiment, method string, shards []shardM
 		if err != nil {
 			return score.Report{}, fmt.Errorf("merge: %w", err)
 		}
+		if err := total.Compatible(c); err != nil {
+			return score.Report{}, fmt.Errorf("merge: %s cannot be merged with %s: %w", sm.metrics, shards[0].metrics, err)
+		}
 		total.Add(c)
 		var head struct {
 			Beta float64                    `json:"beta"`

@@ -42,6 +42,12 @@ func writeShards(t *testing.T, src string, sizes []int) []string {
 // evaluateFile runs an evaluate job (two methods) on one JSONL file into dir.
 func evaluateFile(t *testing.T, name, input, dir string) {
 	t.Helper()
+	evaluateFileScoring(t, name, input, dir, "{beta: 2, bootstrap: 50, seed: 9}")
+}
+
+// evaluateFileScoring is evaluateFile with the given scoring section.
+func evaluateFileScoring(t *testing.T, name, input, dir, scoring string) {
+	t.Helper()
 	yaml := fmt.Sprintf(`kind: evaluate
 name: %s
 input: {paths: [%q]}
@@ -50,8 +56,8 @@ methods:
   - {name: rules-strict, type: rules, options: {min_score: 0.9}}
 output: {dir: %q, formats: [jsonl]}
 concurrency: {workers: 2, batch_size: 8}
-scoring: {beta: 2, bootstrap: 50, seed: 9}
-`, name, input, dir)
+scoring: %s
+`, name, input, dir, scoring)
 	p := filepath.Join(t.TempDir(), name+".yaml")
 	if err := os.WriteFile(p, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
@@ -118,6 +124,12 @@ func TestMergeEqualsSingleRun(t *testing.T) {
 				if !bytes.Contains(got, []byte(`"confidence_intervals"`)) {
 					t.Errorf("%s: merged metrics has no confidence intervals", m)
 				}
+				// The views are merged too (the byte comparison covers them).
+				for _, k := range []string{"pii_spans", "groups", "characters", "tokens", "over_mask_rate"} {
+					if !bytes.Contains(got, []byte(`"`+k+`"`)) {
+						t.Errorf("%s: merged metrics has no %s", m, k)
+					}
+				}
 				docs := countLines(t, filepath.Join(out, m, "doc_counts.jsonl"))
 				if docs != n {
 					t.Errorf("%s: merged doc_counts.jsonl has %d lines, want %d", m, docs, n)
@@ -127,6 +139,23 @@ func TestMergeEqualsSingleRun(t *testing.T) {
 				t.Errorf("merge printed no table:\n%s", stdout.String())
 			}
 		})
+	}
+}
+
+func TestMergeRefusesDifferentViewSettings(t *testing.T) {
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full.jsonl")
+	if err := generate.WriteFile(context.Background(), full, generate.Config{Seed: 6, N: 40}); err != nil {
+		t.Fatal(err)
+	}
+	shards := writeShards(t, full, []int{25, 15})
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	evaluateFileScoring(t, "a", shards[0], a, "{iou: 0.5}")
+	evaluateFileScoring(t, "b", shards[1], b, "{iou: 0.8, merge_adjacent: true}")
+	var stdout bytes.Buffer
+	err := Merge(context.Background(), MergeOptions{Dirs: []string{a, b}, Out: filepath.Join(dir, "m")}, testEnv(&stdout))
+	if err == nil || !strings.Contains(err.Error(), "different settings") || !strings.Contains(err.Error(), "iou 0.8") {
+		t.Errorf("merge of iou 0.5 and 0.8 shards: error %v, want one naming the settings", err)
 	}
 }
 

@@ -42,6 +42,9 @@ type ScoreOptions struct {
 	Taxonomy string
 	// IgnoreLabels are gold labels that count neither right nor wrong.
 	IgnoreLabels []string
+	// Views are the settings of the pii_spans, groups, characters and
+	// tokens views (iou, merge_adjacent); zero fields take the defaults.
+	Views score.ViewSettings
 	// Out is the directory for metrics.json, doc_counts.jsonl and
 	// score_summary.json; "" writes nothing.
 	Out string
@@ -155,7 +158,11 @@ func Score(ctx context.Context, opts ScoreOptions, env *Env) (*score.Report, *Sc
 	if err != nil {
 		return nil, nil, err
 	}
-	counts := score.NewCounts()
+	scorer, err := score.NewScorer(opts.Views)
+	if err != nil {
+		return nil, nil, err
+	}
+	counts := scorer.NewCounts()
 	var docs []score.DocCounts
 	var docFile *write.AtomicFile
 	var docW *score.DocCountsWriter
@@ -187,7 +194,7 @@ func Score(ctx context.Context, opts ScoreOptions, env *Env) (*score.Report, *Sc
 		}
 		rec.Gold, rec.Ignored = labels.goldSpans(rec.Gold)
 		spans = labels.predSpans(rec, spans)
-		dc := score.ScoreDocument(rec.Gold, spans, rec.Language)
+		dc := scorer.Score(rec.Text, rec.Gold, spans, rec.Language)
 		dc.ID = rec.ID
 		counts.AddDoc(&dc)
 		if opts.Bootstrap > 0 {

@@ -306,13 +306,20 @@ func (c *Counts) Compatible(other *Counts) error {
 // Add sums other into c. Merging the Counts of any partition of a dataset
 // gives the Counts of the whole dataset.
 //
-// The view settings of empty counts are taken from other; call Compatible
-// first when other may have been made with other settings.
+// Empty counts take other's view settings. Summing counts whose views differ
+// (see Compatible, which a caller should check first to report why) drops
+// the views rather than report wrong ones.
 func (c *Counts) Add(other *Counts) {
 	c.init()
-	if c.Docs == 0 && c.Views == nil && other.Views != nil {
-		v := *other.Views
-		c.Views = &v
+	switch {
+	case other.Docs == 0:
+		if c.Docs == 0 && c.Views == nil {
+			c.Views = cloneViews(other.Views)
+		}
+	case c.Docs == 0:
+		c.Views = cloneViews(other.Views)
+	case c.Views == nil || other.Views == nil || *c.Views != *other.Views:
+		c.Views = nil
 	}
 	addGroups(&c.Groups, other.Groups)
 	c.Totals.Add(&other.Totals)
@@ -367,6 +374,14 @@ func addClasses(dst, src map[string]*ClassCounts) {
 		}
 		d.Add(cc)
 	}
+}
+
+func cloneViews(v *ViewSettings) *ViewSettings {
+	if v == nil {
+		return nil
+	}
+	out := *v
+	return &out
 }
 
 // addGroups sums src into *dst, making the map on first use (so counts

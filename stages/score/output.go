@@ -108,8 +108,11 @@ func ReadDocCounts(r io.Reader, name string) ([]DocCounts, error) {
 }
 
 // FormatTable prints aligned text tables: one row of global strict metrics
-// per method (P, R, F1, F2, exact-match accuracy, leak rate, documents), then,
-// after a blank line, per-class P/R/F1/support/predicted for every method.
+// per method (P, R, F1, F2, exact-match accuracy, leak rate, documents);
+// after a blank line, when the reports have views, one row per method of
+// label-agnostic PII P/R/F1/F2 (IoU), over-mask rate and seqeval token F1;
+// then, after a blank line, per-class P/R/F1/support/predicted for every
+// method.
 func FormatTable(w io.Writer, reports ...NamedReport) error {
 	var errs []error
 	section := func(rows [][]string) {
@@ -133,6 +136,34 @@ func FormatTable(w io.Writer, reports ...NamedReport) error {
 			f(m.ExactMatchAccuracy), f(nr.Report.LeakRate), d(nr.Report.Documents)})
 	}
 	section(rows)
+
+	// The views, when any report has them: label-agnostic PII spans
+	// (IoU), over-mask rate, and seqeval token F1.
+	var views [][]string
+	for _, nr := range reports {
+		r := nr.Report
+		if r.PIISpans == nil {
+			continue
+		}
+		if views == nil {
+			views = [][]string{{"method", "PII_precision", "PII_recall", "PII_F1", "PII_F2", "iou", "over_mask_rate", "token_F1"}}
+		}
+		pii := r.PIISpans
+		row := []string{nr.Name, f(pii.Precision), f(pii.Recall), f(pii.F1), f(pii.F2), fmt.Sprintf("%g", pii.IoU), "-", "-"}
+		if r.Characters != nil {
+			row[6] = f(r.Characters.OverMaskRate)
+		}
+		if r.Tokens != nil {
+			row[7] = f(r.Tokens.Entities.F1)
+		}
+		views = append(views, row)
+	}
+	if views != nil {
+		if _, err := io.WriteString(w, "\n"); err != nil {
+			errs = append(errs, err)
+		}
+		section(views)
+	}
 
 	set := map[string]bool{}
 	for _, nr := range reports {
