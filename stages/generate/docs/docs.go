@@ -138,9 +138,9 @@ func (gn *Generator) Next() generate.Row {
 	target := gn.cfg.CleanShare + (g.f.Float64()-0.5)*0.1
 	if gn.chars > 0 {
 		deficit := gn.cfg.CleanShare - (1 - float64(gn.piiChars)/float64(gn.chars))
-		target += 1.5 * deficit
-		for i := 0; i < 2 && k.dense && deficit > 0.02; i++ {
-			k = pickKind(g, gn.kinds)
+		target += 6 * deficit
+		if k.dense && deficit > 0 {
+			k = pickKind(g, gn.kinds) // a dense kind is redrawn once while far below target
 		}
 	}
 	target = min(max(target, 0), 0.975)
@@ -247,6 +247,9 @@ func (d *document) assemble(g *gen, target float64) (string, []generate.Entity) 
 	out.append(d.head)
 	out.append(d.body)
 	out.append(d.tail)
+	if out.ents == nil {
+		out.ents = []generate.Entity{} // "privacy_mask": [], not null
+	}
 	return out.sb.String(), out.ents
 }
 

@@ -76,9 +76,9 @@ func TestCleanShare(t *testing.T) {
 	for _, tc := range []struct {
 		target, lo, hi float64
 	}{
-		{0, 0.84, 0.92},
-		{0.80, 0.76, 0.85},
-		{0.93, 0.88, 0.96},
+		{0, 0.86, 0.90},
+		{0.80, 0.78, 0.82},
+		{0.93, 0.89, 0.95},
 	} {
 		rs := rows(t, Config{Seed: 3, N: 2000, CleanShare: tc.target})
 		got := cleanShare(rs)

@@ -22,15 +22,15 @@ var allKinds = []kind{
 	{"email", 16, buildEmail, false},
 	{"letter", 9, buildLetter, false},
 	{"ticket", 9, buildTicket, false},
-	{"chat", 8, buildChat, true},
+	{"chat", 14, buildChat, true},
 	{"form", 7, buildForm, false},
-	{"csv", 5, buildCSV, true},
+	{"csv", 8, buildCSV, true},
 	{"json", 5, buildJSON, false},
-	{"log", 6, buildLog, true},
-	{"invoice", 6, buildInvoice, true},
+	{"log", 10, buildLog, true},
+	{"invoice", 9, buildInvoice, true},
 	{"medical", 6, buildMedical, false},
 	{"hr", 6, buildHR, false},
-	{"cv", 6, buildCV, true},
+	{"cv", 9, buildCV, true},
 	{"notes", 8, buildNotes, false},
 	{"prose", 8, buildProse, false},
 }
@@ -284,7 +284,7 @@ func buildEmail(g *gen) *document {
 	t := &builder{}
 	t.lit("\n\n" + g.signoff() + "\n")
 	g.signature(t, from)
-	return &document{head: h, tail: t, unit: g.proseUnit([]*person{from, to}, 0.12, g.sentence), minUnits: 2, maxUnits: 40}
+	return &document{head: h, tail: t, unit: g.proseUnit([]*person{from, to}, 0.06, g.sentence), minUnits: 2, maxUnits: 60}
 }
 
 func buildLetter(g *gen) *document {
@@ -332,7 +332,7 @@ func buildLetter(g *gen) *document {
 		t.lit("\n")
 		t.ent("JOBTITLE", from.title)
 	}
-	return &document{head: h, tail: t, unit: g.proseUnit([]*person{from, to}, 0.1, g.sentence), minUnits: 3, maxUnits: 40}
+	return &document{head: h, tail: t, unit: g.proseUnit([]*person{from, to}, 0.05, g.sentence), minUnits: 3, maxUnits: 60}
 }
 
 func buildTicket(g *gen) *document {
@@ -591,7 +591,7 @@ func buildCSV(g *gen) *document {
 		}
 	}
 	h := &builder{}
-	h.lit(strings.Join(append(append(cols, with...), "plan", "status", "notes"), sep))
+	h.lit(strings.Join(append(append(cols, with...), "product", "quantity", "plan", "status", "notes"), sep))
 	plans := g.trl([]string{"basic|premium|business|trial"}, []string{"essentiel|premium|entreprise|essai"})
 	status := g.trl([]string{"active|inactive|pending|cancelled"}, []string{"actif|inactif|en attente|résilié"})
 	id := 1000 + g.n(9000)
@@ -623,6 +623,7 @@ func buildCSV(g *gen) *document {
 				b.ent("AMOUNT", fmt.Sprintf("%d.%02d", g.n(2000), g.n(100)))
 			}
 		}
+		b.lit(sep + q(g.trl(invoiceItemsEN, invoiceItemsFR)) + sep + strconv.Itoa(1+g.n(20)))
 		b.lit(sep + pick(g, strings.Split(plans, "|")) + sep + pick(g, strings.Split(status, "|")) + sep)
 		if g.p(0.7) {
 			b.lit(q(g.sentence()))
@@ -731,7 +732,9 @@ func buildLog(g *gen) *document {
 	users := []*person{g.person(), g.person(), g.person()}
 	day := g.day(2020, 2026)
 	hh, mm, ss := g.n(24), g.n(60), g.n(60)
-	apache := g.p(0.4)
+	style := pick(g, []int{0, 0, 0, 1, 1, 2}) // 0 application, 1 access log, 2 kernel (uptime stamps)
+	apache := style == 1
+	uptime := float64(g.n(5000)) + g.f.Float64()
 	tick := func() string {
 		ss += 1 + g.n(20)
 		mm += ss / 60
@@ -745,6 +748,23 @@ func buildLog(g *gen) *document {
 	unit := func(b *builder) {
 		if b.pos > 0 {
 			b.lit("\n")
+		}
+		if style == 2 {
+			uptime += g.f.Float64() * 3
+			b.lit(fmt.Sprintf("[%12.6f] ", uptime))
+			switch r := g.n(100); {
+			case r < 8:
+				b.lit("wlan0: associated with ")
+				b.ent("MAC", strings.ToLower(g.v.Draw("MAC", false)))
+			case r < 14:
+				b.lit("audit: user=")
+				b.ent("USERNAME", pick(g, users).username)
+				b.lit(" login from ")
+				b.ent("IPV4", g.v.Draw("IPV4", false))
+			default:
+				b.lit(pick(g, kernelLines))
+			}
+			return
 		}
 		if apache {
 			ip := g.v.Draw(pick(g, []string{"IPV4", "IPV4", "IPV4", "IPV6"}), false)
@@ -796,6 +816,9 @@ func buildLog(g *gen) *document {
 		}
 	}
 	maxUnits := 16
+	if style == 2 {
+		maxUnits = 30
+	}
 	if apache {
 		maxUnits = 6
 	}
@@ -850,7 +873,7 @@ func buildInvoice(g *gen) *document {
 	t.lit("\n\n")
 	t.lit(g.trl(termsEN, termsFR))
 	t.lit(" ")
-	g.paragraph(t, 1+g.n(3))
+	g.paragraph(t, 2+g.n(3))
 	return &document{head: h, tail: t, unit: unit, minUnits: 1, maxUnits: 5}
 }
 
@@ -956,6 +979,11 @@ func buildCV(g *gen) *document {
 		}
 	}
 	t := &builder{}
+	t.lit(g.tr("\n\nSKILLS\n", "\n\nCOMPÉTENCES\n"))
+	for i, n := 0, 3+g.n(4); i < n; i++ {
+		t.lit("- " + g.trl(skillsEN, skillsFR) + "\n")
+	}
+	t.lit(g.tr("\nEDUCATION\n", "\nFORMATION\n") + g.trl(educationEN, educationFR))
 	t.lit(g.tr("\n\nLANGUAGES\nEnglish (fluent), French (native), Spanish (basic)", "\n\nLANGUES\nFrançais (langue maternelle), anglais (courant), allemand (notions)"))
 	t.lit(g.tr("\n\nINTERESTS\n", "\n\nCENTRES D'INTÉRÊT\n") + g.trl([]string{"Hiking, chess and photography.", "Running, cooking and jazz.", "Sailing and volunteering at the local library."},
 		[]string{"Randonnée, échecs et photographie.", "Course à pied, cuisine et jazz.", "Voile et bénévolat à la bibliothèque."}))

@@ -151,3 +151,18 @@ var formNotesFR = []string{
 	"Vos informations ne servent qu'au traitement de cette demande.", "Merci de rendre le formulaire signé à l'accueil.",
 	"Les formulaires incomplets ne pourront pas être traités.", "Comptez jusqu'à dix jours ouvrés pour une réponse.",
 }
+
+var kernelLines = []string{
+	"usb 1-1: new high-speed USB device number 3 using xhci_hcd", "EXT4-fs (sda1): mounted filesystem with ordered data mode",
+	"e1000e: eth0 NIC Link is Up 1000 Mbps Full Duplex", "Bluetooth: hci0: firmware loaded", "CPU3: Core temperature above threshold, cpu clock throttled",
+	"systemd[1]: Started Daily apt upgrade and clean activities.", "systemd[1]: Reached target Multi-User System.",
+	"nvme nvme0: 8/0/0 default/read/poll queues", "audit: type=1400 apparmor=\"STATUS\" operation=\"profile_load\"",
+	"input: Power Button as /devices/LNXSYSTM:00/input/input2", "random: crng init done", "usbcore: registered new interface driver usbhid",
+	"ata1: SATA link up 6.0 Gbps", "Out of memory: Killed process 2318 (java)", "wlan0: disconnected from access point",
+}
+var skillsEN = []string{"Project management (Prince2, Agile)", "Excel, Power BI and SQL", "Negotiation and supplier management", "Python and data analysis",
+	"Customer service and complaint handling", "Team leadership", "Budget planning and forecasting", "Public speaking", "Technical writing", "Recruitment and onboarding"}
+var skillsFR = []string{"Gestion de projet (Agile, Scrum)", "Excel, Power BI et SQL", "Négociation et gestion des fournisseurs", "Python et analyse de données",
+	"Relation client et traitement des réclamations", "Management d'équipe", "Élaboration et suivi budgétaire", "Prise de parole en public", "Rédaction technique", "Recrutement et intégration"}
+var educationEN = []string{"Master's degree in Business Administration", "Bachelor of Science in Computer Science", "Diploma in Nursing", "Degree in Accounting and Finance", "Bachelor of Arts in Modern Languages"}
+var educationFR = []string{"Master en management", "Licence d'informatique", "Diplôme d'État d'infirmier", "DUT Gestion des entreprises et des administrations", "Master de langues étrangères appliquées"}
