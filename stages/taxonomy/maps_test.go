@@ -17,49 +17,53 @@ import (
 func TestShippedTaxonomies(t *testing.T) {
 	want := map[string]int{AI4Privacy200k: len(labels.All()), AI4Privacy300k: 27, AI4Privacy400k: 17, AI4Privacy500k: 20}
 	for _, name := range Names() {
-		tax, ok := Lookup(name)
-		if !ok {
-			t.Fatalf("Lookup(%q) failed", name)
+		t.Run(name, func(t *testing.T) { checkTaxonomy(t, name, want[name]) })
+	}
+}
+
+func checkTaxonomy(t *testing.T, name string, want int) {
+	tax, ok := Lookup(name)
+	if !ok {
+		t.Fatalf("Lookup(%q) failed", name)
+	}
+	if name == OpenPII {
+		if tax.Name != AI4Privacy500k {
+			t.Errorf("openpii is %s", tax.Name)
 		}
-		if name == OpenPII {
-			if tax.Name != AI4Privacy500k {
-				t.Errorf("openpii is %s", tax.Name)
-			}
+		return
+	}
+	if n := len(tax.Labels()); want > 0 && n != want {
+		t.Errorf("%s: %d labels, want %d", name, n, want)
+	}
+	seen := map[string]bool{}
+	for _, l := range tax.Labels() {
+		if seen[l] {
+			t.Errorf("%s: %s twice", name, l)
+		}
+		seen[l] = true
+		if c, ok := tax.To200k(l); ok && !labels.Known(c) {
+			t.Errorf("%s: %s maps onto %s, not a 200k class", name, l, c)
+		}
+		g, ok := tax.Group(l)
+		if !ok || g == GroupOther || !isGroup(g) {
+			t.Errorf("%s: %s has group %q", name, l, g)
+		}
+		if c, ok := tax.To200k(l); ok && GroupOf(c) != g {
+			t.Errorf("%s: %s is in group %s but its class %s in %s", name, l, g, c, GroupOf(c))
+		}
+	}
+	for _, c := range labels.All() {
+		l, ok := tax.From200k(c)
+		if !ok {
 			continue
 		}
-		if n := len(tax.Labels()); want[name] > 0 && n != want[name] {
-			t.Errorf("%s: %d labels, want %d", name, n, want[name])
+		if !tax.Has(l) {
+			t.Errorf("%s: 200k %s maps onto %s, not one of its labels", name, c, l)
 		}
-		seen := map[string]bool{}
-		for _, l := range tax.Labels() {
-			if seen[l] {
-				t.Errorf("%s: %s twice", name, l)
-			}
-			seen[l] = true
-			if c, ok := tax.To200k(l); ok && !labels.Known(c) {
-				t.Errorf("%s: %s maps onto %s, not a 200k class", name, l, c)
-			}
-			g, ok := tax.Group(l)
-			if !ok || g == GroupOther || !isGroup(g) {
-				t.Errorf("%s: %s has group %q", name, l, g)
-			}
-			if c, ok := tax.To200k(l); ok && GroupOf(c) != g {
-				t.Errorf("%s: %s is in group %s but its class %s in %s", name, l, g, c, GroupOf(c))
-			}
-		}
-		for _, c := range labels.All() {
-			l, ok := tax.From200k(c)
-			if !ok {
-				continue
-			}
-			if !tax.Has(l) {
-				t.Errorf("%s: 200k %s maps onto %s, not one of its labels", name, c, l)
-			}
-			// Where the label names a 200k class, the way back leads to a
-			// class of the same group.
-			if back, ok := tax.To200k(l); ok && GroupOf(back) != GroupOf(c) {
-				t.Errorf("%s: %s → %s → %s changes group", name, c, l, back)
-			}
+		// Where the label names a 200k class, the way back leads to a
+		// class of the same group.
+		if back, ok := tax.To200k(l); ok && GroupOf(back) != GroupOf(c) {
+			t.Errorf("%s: %s → %s → %s changes group", name, c, l, back)
 		}
 	}
 }
