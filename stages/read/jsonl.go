@@ -12,7 +12,8 @@ import (
 	"github.com/piimask/piimask/stages/record"
 )
 
-// readJSONL streams one JSON Lines file. Lines may be of any length.
+// readJSONL streams one JSON Lines file. Lines may be of any length. (A
+// file holding a JSON array goes to readJSONArray instead: see readJSON.)
 func (s *stream) readJSONL(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -27,7 +28,6 @@ func (s *stream) readJSONL(path string) error {
 		l = s.layoutOf(s.opts.schema())
 	}
 	var line int64
-	sawData := false
 	for {
 		if err := s.ctx.Err(); err != nil {
 			return err
@@ -41,10 +41,6 @@ func (s *stream) readJSONL(path string) error {
 		}
 		line++
 		if len(data) > 0 {
-			if !sawData && data[0] == '[' {
-				return fmt.Errorf("%s:%d: the file holds a JSON array, not JSON Lines (one object per line)", path, line)
-			}
-			sawData = true
 			origin := record.Origin{File: path, Row: line}
 			var obj jsonRow
 			if err := json.Unmarshal(data, &obj); err != nil || obj == nil {

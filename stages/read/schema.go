@@ -52,7 +52,7 @@ func (l layout) columns() []string {
 			out = append(out, c)
 		}
 	}
-	return out
+	return append(out, l.extra...)
 }
 
 func layoutOf(schema, textField string) layout {
