@@ -81,3 +81,17 @@ func TestExtractProse(t *testing.T) {
 		t.Error("missing word list: no error")
 	}
 }
+
+func TestAgreeFR(t *testing.T) {
+	for _, tc := range [][3]string{
+		{"f:la livraison", "a été reporté{|e}", "la livraison a été reportée"},
+		{"le colis", "a été reporté{|e}", "le colis a été reporté"},
+		{"f:la salle", "est complet{|ète} en août", "la salle est complète en août"},
+		{"le train", "est complet{|ète} en août", "le train est complet en août"},
+		{"f:la météo", "était très agréable", "la météo était très agréable"},
+	} {
+		if got := agreeFR(tc[0], tc[1]); got != tc[2] {
+			t.Errorf("agreeFR(%q, %q) = %q, want %q", tc[0], tc[1], got, tc[2])
+		}
+	}
+}

@@ -62,7 +62,7 @@ func pickKind(g *gen, ks []kind) kind {
 // piiSentence writes one sentence of running text that carries PII.
 func (g *gen) piiSentence(b *builder, people []*person) {
 	p := pick(g, people)
-	switch g.n(11) {
+	switch g.n(17) {
 	case 0:
 		b.lit(g.tr("I will be in ", "Je serai à "))
 		b.ent("CITY", pick(g, p.country.cities))
@@ -114,6 +114,33 @@ func (g *gen) piiSentence(b *builder, people []*person) {
 		b.lit(g.tr(", our ", ", notre "))
 		b.ent("JOBTITLE", p.title)
 		b.lit(".")
+	case 11:
+		b.lit(g.tr("Thank you for meeting with us last "+pick(g, weekdaysEN)+" in ", "Merci de nous avoir reçus "+pick(g, weekdaysFR)+" dernier à "))
+		b.ent("CITY", pick(g, p.country.cities))
+		b.lit(".")
+	case 12:
+		b.lit(g.tr("You can reach ", "Vous pouvez joindre "))
+		g.name(b, p, pick(g, []int{nameFirst, nameFull, namePrefixLast}))
+		b.lit(g.tr(" at ", " au "))
+		b.ent("PHONENUMBER", g.phone(p.country))
+		b.lit(g.tr(" or ", " ou à "))
+		b.ent("EMAIL", p.email)
+		b.lit(".")
+	case 13:
+		b.lit(g.tr("Our ", "Notre bureau de "))
+		b.ent("CITY", pick(g, p.country.cities))
+		b.lit(g.tr(" office will be closed on ", " sera fermé le "))
+		b.ent("DATE", g.anyDate())
+		b.lit(".")
+	case 14:
+		g.anyName(b, p)
+		b.lit(g.tr(", our ", ", notre "))
+		b.ent("JOBTITLE", p.title)
+		b.lit(g.tr(", will present the results in "+pick(g, monthsEN)+".", ", présentera les résultats en "+pick(g, monthsFR)+"."))
+	case 15:
+		b.lit(g.tr("Your customer number is ", "Votre numéro client est le "))
+		b.ent("ACCOUNTNUMBER", g.digits(6+g.n(5)))
+		b.lit(".")
 	default:
 		b.lit(g.tr("The card ending in ", "La carte se terminant par "))
 		b.ent("MASKEDNUMBER", g.digits(4))
@@ -128,6 +155,13 @@ func (g *gen) proseUnit(people []*person, piiRate float64, sentence func() strin
 		if b.pos > 0 {
 			if g.p(0.25) {
 				b.lit("\n\n")
+				if g.p(0.15) {
+					h := g.trl(headingsEN, headingsFR)
+					if g.p(0.3) {
+						h = strings.ToUpper(h)
+					}
+					b.lit(h + pick(g, []string{"\n", ":\n", "\n\n"}))
+				}
 			} else {
 				b.lit(" ")
 			}
@@ -370,6 +404,14 @@ func buildTicket(g *gen) *document {
 			t.lit(fmt.Sprintf("\n%d. %s", i+1, pick(g, steps)))
 		}
 	}
+	if g.p(0.15) {
+		t.lit(g.tr("\n\nTemporary password: ", "\n\nMot de passe temporaire : "))
+		t.ent("PASSWORD", g.v.Draw("PASSWORD", g.fr))
+	}
+	if g.p(0.2) {
+		t.lit(g.tr("\n\nIP address: ", "\n\nAdresse IP : "))
+		t.ent("IPV4", g.v.Draw("IPV4", g.fr))
+	}
 	if g.p(0.3) {
 		t.lit(g.tr("\n\nBrowser: ", "\n\nNavigateur : "))
 		t.ent("USERAGENT", g.v.Draw("USERAGENT", g.fr))
@@ -531,6 +573,14 @@ func buildForm(g *gen) *document {
 	if g.p(0.4) {
 		g.field(h, "Occupation", "Profession")
 		h.ent("JOBTITLE", p.title)
+	}
+	if g.p(0.3) {
+		g.field(h, "Gender", "Genre")
+		h.ent("GENDER", g.v.Draw("GENDER", g.fr))
+	}
+	if g.p(0.15) {
+		g.field(h, "Vehicle registration", "Immatriculation")
+		h.ent("VEHICLEVRM", g.v.Draw("VEHICLEVRM", g.fr))
 	}
 	if g.p(0.3) {
 		g.field(h, "Social security number", "N° de sécurité sociale")
@@ -840,6 +890,10 @@ func buildInvoice(g *gen) *document {
 	h.ent("DATE", g.anyDate())
 	h.lit(g.tr("\nDue date: ", "\nÉchéance : "))
 	h.ent("DATE", g.anyDate())
+	if g.p(0.4) {
+		h.lit(g.tr("\nCustomer no.: ", "\nN° client : "))
+		h.ent("ACCOUNTNUMBER", g.digits(6+g.n(4)))
+	}
 	h.lit(g.tr("\n\nBill to:\n", "\n\nFacturé à :\n"))
 	g.fullName(h, buyer)
 	if g.p(0.5) {
@@ -1027,7 +1081,7 @@ func buildProse(g *gen) *document {
 	}
 	h := &builder{}
 	if g.p(0.5) {
-		h.lit(capFirst(pick(g, g.choose(subjectsEN, subjectsFR))) + "\n\n")
+		h.lit(capFirst(strings.TrimPrefix(pick(g, g.choose(subjectsEN, subjectsFR)), "f:")) + "\n\n")
 	}
 	return &document{head: h, unit: g.proseUnit(people, 0.06, g.sentence), minUnits: 3, maxUnits: 25}
 }

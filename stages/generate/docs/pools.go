@@ -166,3 +166,9 @@ var skillsFR = []string{"Gestion de projet (Agile, Scrum)", "Excel, Power BI et 
 	"Relation client et traitement des réclamations", "Management d'équipe", "Élaboration et suivi budgétaire", "Prise de parole en public", "Rédaction technique", "Recrutement et intégration"}
 var educationEN = []string{"Master's degree in Business Administration", "Bachelor of Science in Computer Science", "Diploma in Nursing", "Degree in Accounting and Finance", "Bachelor of Arts in Modern Languages"}
 var educationFR = []string{"Master en management", "Licence d'informatique", "Diplôme d'État d'infirmier", "DUT Gestion des entreprises et des administrations", "Master de langues étrangères appliquées"}
+
+// headingsEN/FR are section headings: capitalised ordinary words (label O).
+var headingsEN = []string{"Next Steps", "Key Points", "Action Items", "Background", "Summary", "Open Questions", "Budget Overview",
+	"Timeline", "Assessment", "Plan", "History", "Recommendations", "Important Notice", "Project Update", "Customer Feedback", "FAQ"}
+var headingsFR = []string{"Prochaines étapes", "Points clés", "Actions", "Contexte", "Résumé", "Questions ouvertes", "Budget",
+	"Calendrier", "Bilan", "Conduite à tenir", "Antécédents", "Recommandations", "Avis important", "Point d'avancement", "Retours clients"}

@@ -135,27 +135,27 @@ var openersFR = []string{
 	"À ma connaissance, ", "Apparemment, ", "Bonne nouvelle : ", "Bref, ", "Lundi, ", "D'après le planning, ",
 	"Comme prévu, ", "Quoi qu'il en soit, ", "En revanche, ", "Pour rappel, ", "Entre-temps, ",
 }
-var subjectsFR = []string{
-	"le nouveau planning", "notre équipe", "le rapport trimestriel", "la météo", "la livraison", "la salle de réunion",
-	"le budget", "l'imprimante du deuxième étage", "le client", "le café du salon", "le contrat mis à jour",
-	"l'envoi", "le modèle Excel", "le canal Teams", "la session d'accueil", "l'entretien annuel", "la migration",
-	"le plan de projet", "toute l'équipe", "la formation", "le premier brouillon", "le site internet", "le serveur de test",
-	"l'hôtel", "le train", "le colis", "la nouvelle procédure", "l'enquête de satisfaction", "l'atelier",
-	"le catalogue de printemps", "la soirée de Noël", "la cantine", "le parking", "l'application mobile",
-	"la mise à jour de Windows", "la prévision des ventes", "la campagne marketing", "l'entrepôt", "l'audit",
-	"la présentation", "le point du lundi", "le VPN", "l'agenda partagé", "le menu du jour", "la proposition",
+var subjectsFR = []string{ // "f:" marks a feminine subject (predicates agree with it)
+	"le nouveau planning", "notre équipe", "le rapport trimestriel", "f:la météo", "f:la livraison", "f:la salle de réunion",
+	"le budget", "f:l'imprimante du deuxième étage", "le client", "le café du salon", "le contrat mis à jour",
+	"l'envoi", "le modèle Excel", "le canal Teams", "f:la session d'accueil", "l'entretien annuel", "f:la migration",
+	"le plan de projet", "f:toute l'équipe", "f:la formation", "le premier brouillon", "le site internet", "le serveur de test",
+	"l'hôtel", "le train", "le colis", "f:la nouvelle procédure", "f:l'enquête de satisfaction", "l'atelier",
+	"le catalogue de printemps", "f:la soirée de Noël", "f:la cantine", "le parking", "f:l'application mobile",
+	"f:la mise à jour de Windows", "f:la prévision des ventes", "f:la campagne marketing", "l'entrepôt", "l'audit",
+	"f:la présentation", "le point du lundi", "le VPN", "l'agenda partagé", "le menu du jour", "f:la proposition",
 }
-var predicatesFR = []string{
-	"était très agréable", "s'est mieux passé que prévu", "doit être relu", "a été reporté", "est presque prêt",
-	"me semble correct", "prendra un peu plus de temps", "est arrivé à l'heure", "a été annulé au dernier moment",
-	"fonctionne de nouveau", "a été validé", "est toujours en attente", "a été un vrai succès", "doit être signé",
-	"est disponible sur le drive partagé", "devrait être prêt en fin de semaine", "a créé un peu de confusion",
-	"s'est beaucoup amélioré depuis janvier", "a été longuement discuté", "est suspendu jusqu'à nouvel ordre",
-	"était bien plus chargé que d'habitude", "a quelques jours de retard", "sera mis à jour au prochain trimestre",
-	"a enfin été corrigé", "demande encore quelques modifications", "a fait bonne impression", "est mieux que l'an dernier",
-	"a été déplacé à l'après-midi", "plante souvent sur les anciens téléphones", "est complet en août",
-	"a dépassé nos attentes", "a soulevé de bonnes questions", "est désormais ouvert à tous", "sera abordé jeudi",
-	"a été retardé par la grève", "a légèrement dépassé le budget", "est beaucoup plus lisible maintenant",
+var predicatesFR = []string{ // "{m|f}" agrees with the subject
+	"était très agréable", "s'est mieux passé{|e} que prévu", "doit être relu{|e}", "a été reporté{|e}", "est presque prêt{|e}",
+	"me semble correct{|e}", "prendra un peu plus de temps", "est arrivé{|e} à l'heure", "a été annulé{|e} au dernier moment",
+	"fonctionne de nouveau", "a été validé{|e}", "est toujours en attente", "a été un vrai succès", "doit être signé{|e}",
+	"est disponible sur le drive partagé", "devrait être prêt{|e} en fin de semaine", "a créé un peu de confusion",
+	"s'est beaucoup amélioré{|e} depuis janvier", "a été longuement discuté{|e}", "est suspendu{|e} jusqu'à nouvel ordre",
+	"était bien plus chargé{|e} que d'habitude", "a quelques jours de retard", "sera mis{|e} à jour au prochain trimestre",
+	"a enfin été corrigé{|e}", "demande encore quelques modifications", "a fait bonne impression", "est mieux que l'an dernier",
+	"a été déplacé{|e} à l'après-midi", "plante souvent sur les anciens téléphones", "est complet{|ète} en août",
+	"a dépassé nos attentes", "a soulevé de bonnes questions", "est désormais ouvert{|e} à tous", "sera abordé{|e} jeudi",
+	"a été retardé{|e} par la grève", "a légèrement dépassé le budget", "est beaucoup plus lisible maintenant",
 }
 var fixedFR = []string{
 	"Merci pour votre patience.", "N'hésitez pas à me contacter pour toute question.", "J'espère que vous allez bien.",
@@ -222,7 +222,7 @@ func (g *gen) sentence() string {
 		if g.p(0.4) {
 			op = pick(g, openersFR)
 		}
-		cl := pick(g, subjectsFR) + " " + pick(g, predicatesFR)
+		cl := agreeFR(pick(g, subjectsFR), pick(g, predicatesFR))
 		if op == "" {
 			cl = capFirst(cl)
 		}
@@ -239,6 +239,36 @@ func (g *gen) sentence() string {
 		s = op + cl + "."
 	}
 	return s
+}
+
+// agreeFR joins a French subject ("f:" marks the feminine) and a predicate
+// whose "{m|f}" groups agree with it.
+func agreeFR(subject, pred string) string {
+	fem := strings.HasPrefix(subject, "f:")
+	subject = strings.TrimPrefix(subject, "f:")
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(pred, '{')
+		if i < 0 {
+			b.WriteString(pred)
+			break
+		}
+		j := strings.IndexByte(pred[i:], '}')
+		m, f, _ := strings.Cut(pred[i+1:i+j], "|")
+		b.WriteString(pred[:i])
+		if fem {
+			if strings.HasPrefix(f, "ète") { // complet → complète
+				s := b.String()
+				b.Reset()
+				b.WriteString(strings.TrimSuffix(s, "et"))
+			}
+			b.WriteString(f)
+		} else {
+			b.WriteString(m)
+		}
+		pred = pred[i+j+1:]
+	}
+	return subject + " " + b.String()
 }
 
 // paragraph writes n sentences of prose.
