@@ -9,6 +9,7 @@ package jobs
 //
 //	masked/<input path relative to its root>   masked JSONL, Parquet or text, as the input
 //	masked/<pdf path without .pdf>/page-0001.md one file per PDF page
+//	masked/<pdf path>                           with mask.pdf_output: redacted
 //	masked/generated.jsonl                      for input.generate
 //	audit.jsonl     one line per document: replaced spans, offsets, method, operator
 //	summary.json    counts per class and operator
@@ -28,7 +29,12 @@ package jobs
 // one row group per Parquet input), audit lines and vault
 // records are written to .work/part-NNNNNN.* (temporary name, then rename)
 // and the part is then recorded in .work/checkpoint.json; text and page
-// outputs are written atomically one file each. A rerun of the same command
+// outputs are written atomically one file each. With mask.pdf_output:
+// redacted each page's redacted image is written atomically to
+// .work/pdf/<hash>/page-NNNNNN.png when the page is masked, and the PDF is
+// assembled from them (temporary name, then rename) when its last page is:
+// before that page's part is committed, so a committed part implies a
+// finished PDF and a resumed run rebuilds one from the images it finds. A rerun of the same command
 // skips the documents of recorded parts. At the end every final file is
 // assembled from the parts under a temporary name and renamed, and .work is
 // removed. Masking is deterministic, so the result is byte-identical to an
@@ -42,6 +48,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image/png"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -95,8 +102,13 @@ type maskItem struct {
 	target int   // index into the run's outputs (tabular) or -1
 	out    string
 	page   int
-	preds  []mask.MethodSpans
-	res    mask.Result
+	// redacted PDF pages: the page's words and boxes, the PDF and its
+	// page count.
+	layout   *pdf.LayoutPage
+	pdfPath  string
+	pdfPages int
+	preds    []mask.MethodSpans
+	res      mask.Result
 }
 
 // maskRun is the state of one mask job run.
@@ -116,6 +128,8 @@ type maskRun struct {
 	summary  *mask.Summary
 	rejects  *write.JSONLWriter[record.Reject]
 	ocr      pdf.OCR
+	redact   bool // mask.pdf_output: redacted
+	pdfDPI   int
 
 	// sink state
 	part    int
@@ -170,6 +184,7 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	if m.ocr, err = newOCR(cfg, env); err != nil {
 		return fmt.Errorf("%s: mask.ocr: %w", l.File, err)
 	}
+	m.redact, m.pdfDPI = cfg.PDFOutput == "redacted", cfg.PDFDPI
 	m.textCol = job.Input.TextField
 	if m.textCol == "" {
 		m.textCol = "text"
@@ -308,7 +323,7 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	})
 	pipeline.Sink(r, "write", masked, func(ctx context.Context, items []*maskItem) error {
 		for _, it := range items {
-			if err := m.consume(it); err != nil {
+			if err := m.consume(ctx, it); err != nil {
 				return err
 			}
 		}
@@ -538,6 +553,12 @@ func (m *maskRun) produce(ctx context.Context, inputs []maskInput, done int64, e
 				idx += int64(n)
 				continue
 			}
+			if m.redact {
+				if err := m.produceRedacted(ctx, in, n, send); err != nil {
+					return err
+				}
+				continue
+			}
 			pages, err := pdf.Extract(ctx, in.path, pdf.Options{OCR: m.ocr})
 			if err != nil {
 				return err
@@ -555,6 +576,80 @@ func (m *maskRun) produce(ctx context.Context, inputs []maskInput, done int64, e
 	return nil
 }
 
+// produceRedacted emits the pages of a PDF to redact: the text the
+// detectors see is built from the page's words, so every span maps to word
+// boxes.
+func (m *maskRun) produceRedacted(ctx context.Context, in maskInput, n int, send func(*maskItem) error) error {
+	pages, err := pdf.ExtractLayout(ctx, in.path, pdf.Options{OCR: m.ocr})
+	if err != nil {
+		return err
+	}
+	if len(pages) != n {
+		return fmt.Errorf("%s: pdfinfo says %d pages, pdftotext gave %d", in.path, n, len(pages))
+	}
+	for i := range pages {
+		p := &pages[i]
+		rec := record.Record{ID: fmt.Sprintf("%s#page=%d", in.path, p.Number), Text: p.Text, Origin: record.Origin{File: in.path, Row: int64(p.Number)}}
+		if err := send(&maskItem{rec: rec, target: -1, out: in.rel, page: p.Number, layout: p, pdfPath: in.path, pdfPages: n}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// redactedPage renders it's page with the masked words blacked out into the
+// work directory and, after the PDF's last page, assembles the redacted PDF
+// at masked/<its path>.
+func (m *maskRun) redactedPage(ctx context.Context, it *maskItem) error {
+	h := sha256.Sum256([]byte(it.out))
+	dir := filepath.Join(m.store.Dir(), "pdf", hex.EncodeToString(h[:8]))
+	ranges := make([][2]int, len(it.res.Replacements))
+	for i, r := range it.res.Replacements {
+		ranges[i] = [2]int{r.Start, r.End}
+	}
+	src := pdf.Source{Path: it.pdfPath}
+	img, err := pdf.RedactPage(ctx, src, it.page, m.pdfDPI, it.layout.Width, it.layout.Height, it.layout.BoxesFor(ranges), 1)
+	if err != nil {
+		return err
+	}
+	if err := write.WriteFileAtomic(filepath.Join(dir, fmt.Sprintf("page-%06d.png", it.page)), img); err != nil {
+		return err
+	}
+	if it.page < it.pdfPages {
+		return nil
+	}
+	imgs := make([]pdf.PageImage, it.pdfPages)
+	for p := 1; p <= it.pdfPages; p++ {
+		data, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("page-%06d.png", p)))
+		if err != nil {
+			return fmt.Errorf("%s: redacted page %d: %w", it.pdfPath, p, err)
+		}
+		// The page size, from the image rendered at the run's dpi.
+		w, h, err := pngPoints(data, m.pdfDPI)
+		if err != nil {
+			return fmt.Errorf("%s: redacted page %d: %w", it.pdfPath, p, err)
+		}
+		imgs[p-1] = pdf.PageImage{PNG: data, Width: w, Height: h}
+	}
+	out, err := pdf.Assemble(imgs)
+	if err != nil {
+		return fmt.Errorf("%s: %w", it.pdfPath, err)
+	}
+	return write.WriteFileAtomic(filepath.Join(m.dir, "masked", it.out), out)
+}
+
+// pngPoints is the size in points of a PNG rendered at dpi.
+func pngPoints(data []byte, dpi int) (float64, float64, error) {
+	if dpi <= 0 {
+		dpi = pdf.DefaultRedactDPI
+	}
+	c, err := png.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return 0, 0, err
+	}
+	return float64(c.Width) * 72 / float64(dpi), float64(c.Height) * 72 / float64(dpi), nil
+}
+
 // auditLine is one line of audit.jsonl.
 type auditLine struct {
 	Doc    string             `json:"doc"`
@@ -567,7 +662,7 @@ type auditLine struct {
 
 // consume writes one masked document into the current part (sink: ordered,
 // one at a time).
-func (m *maskRun) consume(it *maskItem) error {
+func (m *maskRun) consume(ctx context.Context, it *maskItem) error {
 	if p := int(it.idx / m.partDocs); p != m.part {
 		if err := m.flushPart(); err != nil {
 			return err
@@ -589,6 +684,11 @@ func (m *maskRun) consume(it *maskItem) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", it.rec.Origin, err)
 		}
+	} else if it.layout != nil {
+		if err := m.redactedPage(ctx, it); err != nil {
+			return err
+		}
+		outRel = fmt.Sprintf("%s#page=%d", it.out, it.page)
 	} else {
 		if err := write.WriteFileAtomic(filepath.Join(m.dir, "masked", it.out), []byte(it.res.Text)); err != nil {
 			return err
@@ -609,7 +709,8 @@ func (m *maskRun) consume(it *maskItem) error {
 	if err := enc.Encode(al); err != nil {
 		return fmt.Errorf("%s: encode audit: %w", it.rec.Origin, err)
 	}
-	if m.vault != nil && len(it.res.Replacements) > 0 {
+	// A redacted page holds no text to restore: no vault record.
+	if m.vault != nil && len(it.res.Replacements) > 0 && it.layout == nil {
 		e := mask.EntryOf(filepath.ToSlash(outRel), it.res.Replacements)
 		e.Column = col
 		rec, err := m.vault.Record(e)

@@ -46,6 +46,12 @@ type Mask struct {
 	OCRLanguages string `yaml:"ocr_languages"`
 	// MistralURL overrides the Mistral API base URL.
 	MistralURL string `yaml:"mistral_url"`
+	// PDFOutput is what a masked PDF becomes: markdown (default: one
+	// page-NNNN.md per page) or redacted (the same PDF path with every page
+	// an image, the masked words blacked out, no text layer).
+	PDFOutput string `yaml:"pdf_output"`
+	// PDFDPI is the resolution of redacted pages (default 150, 72 to 600).
+	PDFDPI int `yaml:"pdf_dpi"`
 }
 
 // MaskOperator is one operator setting.
@@ -74,6 +80,15 @@ func (m *Mask) Check(l *Loaded) Problems {
 	}
 	if m.PartDocs < 0 {
 		ps = append(ps, l.Problem("mask.part_docs", "must not be negative"))
+	}
+	if !oneOf(m.PDFOutput, "", "markdown", "redacted") {
+		ps = append(ps, l.Problem("mask.pdf_output", "unknown PDF output %q (markdown, redacted)", m.PDFOutput))
+	}
+	if m.PDFOutput == "redacted" && m.OCR == "mistral" {
+		ps = append(ps, l.Problem("mask.ocr", "pdf_output redacted needs word boxes: use ocr tesseract or none (the Mistral OCR API gives none)"))
+	}
+	if m.PDFDPI != 0 && (m.PDFDPI < 72 || m.PDFDPI > 600) {
+		ps = append(ps, l.Problem("mask.pdf_dpi", "must be between 72 and 600, not %d", m.PDFDPI))
 	}
 	ops := []string{"placeholder", "redact", "mask", "hash", "pseudonym", "encrypt", "keep"}
 	check := func(path string, o MaskOperator) {

@@ -1,0 +1,214 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/piimask/piimask/stages/checkpoint"
+	"github.com/piimask/piimask/stages/pdf"
+)
+
+// redactedLetterPDF writes a three-page PDF with a text layer: e-mail
+// addresses and an IBAN (found by the rules method) among ordinary words.
+func redactedLetterPDF(t *testing.T, path string) {
+	t.Helper()
+	p := fpdf.New("P", "mm", "A4", "")
+	for _, lines := range [][]string{
+		{"Quarterly report for the garden club", "Contact: jean.dupont@example.com", "Weather was sunny all week."},
+		{"Payment details", "IBAN FR7630006000011234567890189 for the deposit", "Thanks for the flowers."},
+		{"Second contact: marie.curie@example.org", "Meeting on the terrace."},
+	} {
+		p.AddPage()
+		p.SetFont("Helvetica", "", 14)
+		for _, l := range lines {
+			p.Cell(0, 10, l)
+			p.Ln(12)
+		}
+	}
+	if err := p.OutputFileAndClose(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func requirePDFTools(t *testing.T) {
+	t.Helper()
+	if pdf.Available() && pdf.TesseractAvailable() {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("poppler-utils/tesseract missing: run scripts/setup-test.sh")
+	}
+	t.Skip("poppler-utils/tesseract missing: run scripts/setup-test.sh")
+}
+
+// runMaskCtx loads and runs the mask job at path with ctx, returning its log.
+func runMaskCtx(ctx context.Context, t *testing.T, path string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	env := maskEnv(&out)
+	l, err := Load(path, env)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	err = Run(ctx, l, env)
+	return out.String(), err
+}
+
+// TestMaskRedactedPDF: with mask.pdf_output: redacted the mask job writes a
+// PDF at the input's path whose text layer is gone (pdftotext finds no
+// masked value, and no text at all) and whose pages, read by OCR, still show
+// the ordinary words but not the masked values: the black boxes sit where
+// the PII was. An interrupted run resumes to the same bytes.
+func TestMaskRedactedPDF(t *testing.T) {
+	requirePDFTools(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	redactedLetterPDF(t, filepath.Join(in, "club.pdf"))
+	cfg := func(out string) string {
+		path := filepath.Join(dir, filepath.Base(out)+".yaml")
+		os.WriteFile(path, []byte(fmt.Sprintf(`kind: mask
+input: {paths: [%s]}
+methods: [{name: rules, type: rules}]
+mask: {pdf_output: redacted, part_docs: 1}
+output: {dir: %s}
+`, in, out)), 0o644)
+		return path
+	}
+	full := filepath.Join(dir, "full")
+	if log, err := runMaskCtx(context.Background(), t, cfg(full)); err != nil {
+		t.Fatalf("run: %v\n%s", err, log)
+	}
+	outPDF := filepath.Join(full, "masked", "club.pdf")
+	if _, err := os.Stat(filepath.Join(full, "masked", "club")); err == nil {
+		t.Error("Markdown pages written with pdf_output: redacted")
+	}
+	n, err := pdf.PageCount(context.Background(), outPDF)
+	if err != nil || n != 3 {
+		t.Fatalf("redacted PDF: %d pages, %v", n, err)
+	}
+	txt, err := exec.Command("pdftotext", "-enc", "UTF-8", outPDF, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	masked := []string{"jean.dupont@example.com", "FR7630006000011234567890189", "marie.curie@example.org"}
+	for _, v := range masked {
+		if strings.Contains(string(txt), v) {
+			t.Errorf("pdftotext of the redacted PDF finds %q", v)
+		}
+	}
+	if s := strings.TrimSpace(strings.ReplaceAll(string(txt), "\f", "")); s != "" {
+		t.Errorf("pdftotext of the redacted PDF reads %q, want no text", s)
+	}
+	data, err := os.ReadFile(outPDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen strings.Builder
+	for p := 1; p <= n; p++ {
+		s, err := pdf.Tesseract{Languages: "eng"}.Page(context.Background(), pdf.Source{Data: data}, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen.WriteString(s)
+	}
+	for _, want := range []string{"Quarterly", "garden", "Contact", "sunny", "Payment", "deposit", "flowers", "terrace"} {
+		if !strings.Contains(seen.String(), want) {
+			t.Errorf("OCR of the redacted PDF misses %q:\n%s", want, seen.String())
+		}
+	}
+	for _, bad := range []string{"dupont", "example.com", "FR76", "0189", "curie", "example.org"} {
+		if strings.Contains(strings.ToLower(seen.String()), strings.ToLower(bad)) {
+			t.Errorf("OCR of the redacted PDF reads the masked %q:\n%s", bad, seen.String())
+		}
+	}
+	// The audit names the pages of the PDF, with the classes replaced.
+	audit, err := os.ReadFile(filepath.Join(full, "audit.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := map[string]bool{}
+	for i, line := range strings.Split(strings.TrimSpace(string(audit)), "\n") {
+		var al auditLine
+		if err := json.Unmarshal([]byte(line), &al); err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("club.pdf#page=%d", i+1); al.Output != want || al.Page != i+1 {
+			t.Errorf("audit line %d: output %q page %d, want %q", i+1, al.Output, al.Page, want)
+		}
+		for _, s := range al.Spans {
+			labels[s.Label] = true
+		}
+	}
+	if !labels["EMAIL"] || !labels["IBAN"] {
+		t.Errorf("audit classes %v, want EMAIL and IBAN", labels)
+	}
+
+	// Interrupted after its first part, then rerun: the same bytes.
+	killed := filepath.Join(dir, "killed")
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		defer cancel()
+		ck := filepath.Join(killed, ".work", checkpoint.FileName)
+		for ctx.Err() == nil {
+			if b, _ := os.ReadFile(ck); bytes.Contains(b, []byte(`"index"`)) {
+				return
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}()
+	_, err = runMaskCtx(ctx, t, cfg(killed))
+	cancel()
+	if err == nil || !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v, want it cancelled before the end (make the PDF longer)", err)
+	}
+	if _, err := os.Stat(filepath.Join(killed, "masked", "club.pdf")); err == nil {
+		t.Fatal("the interrupted run wrote the redacted PDF")
+	}
+	log, err := runMaskCtx(context.Background(), t, cfg(killed))
+	if err != nil {
+		t.Fatalf("resumed run: %v\n%s", err, log)
+	}
+	if !strings.Contains(log, "resuming mask job") {
+		t.Errorf("second run did not resume:\n%s", log)
+	}
+	for _, f := range []string{"masked/club.pdf", "audit.jsonl"} {
+		a, _ := os.ReadFile(filepath.Join(full, f))
+		b, _ := os.ReadFile(filepath.Join(killed, f))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s differs after an interrupted run and resume (%d vs %d bytes)", f, len(a), len(b))
+		}
+	}
+}
+
+func TestMaskRedactedPDFConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ mask, want string }{
+		{"{pdf_output: raster}", `mask.pdf_output: unknown PDF output "raster"`},
+		{"{pdf_output: redacted, ocr: mistral}", "mask.ocr: pdf_output redacted needs word boxes"},
+		{"{pdf_output: redacted, pdf_dpi: 20}", "mask.pdf_dpi: must be between 72 and 600"},
+	} {
+		path := filepath.Join(dir, "job.yaml")
+		os.WriteFile(path, []byte(fmt.Sprintf("kind: mask\ninput: {paths: [%s]}\nmethods: [{name: rules, type: rules}]\nmask: %s\noutput: {dir: %s}\n", dir, tc.mask, filepath.Join(dir, "out"))), 0o644)
+		var out bytes.Buffer
+		env := maskEnv(&out)
+		l, err := Load(path, env)
+		if err == nil {
+			err = Run(context.Background(), l, env)
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "job.yaml:4") {
+			t.Errorf("%s: error %v, want %q at job.yaml:4", tc.mask, err, tc.want)
+		}
+	}
+}
