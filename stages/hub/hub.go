@@ -50,6 +50,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -209,6 +210,7 @@ func (c *Client) Fetch(ctx context.Context, ref Ref, files []File) (string, erro
 	for _, f := range files {
 		var blob string
 		var tried []string
+		offline := false
 		for _, p := range f.Paths {
 			b, cm, err := c.file(ctx, ref, repoDir, rev, commit, p)
 			if cm != "" && commit == "" {
@@ -218,14 +220,20 @@ func (c *Client) Fetch(ctx context.Context, ref Ref, files []File) (string, erro
 				blob = b
 				break
 			}
-			if !errors.Is(err, ErrNotFound) {
+			switch {
+			case errors.Is(err, ErrOffline):
+				offline = true
+			case !errors.Is(err, ErrNotFound):
 				return "", err
 			}
 			tried = append(tried, err.Error())
 		}
 		if blob == "" {
-			if f.Optional {
-				continue
+			switch {
+			case f.Optional:
+				continue // offline: an optional file never fetched is absent
+			case offline:
+				return "", fmt.Errorf("%s: %s %w (%s)", ref, strings.Join(f.Paths, " or "), ErrOffline, strings.Join(tried, "; "))
 			}
 			return "", fmt.Errorf("%s: no %s in the repository (%s)", ref, strings.Join(f.Paths, " or "), strings.Join(tried, "; "))
 		}
@@ -553,6 +561,16 @@ func (c *Client) download(ctx context.Context, ref Ref, p string, meta fileMeta,
 	if err := os.MkdirAll(filepath.Dir(blob), 0o755); err != nil {
 		return fmt.Errorf("%s: cache: %w", ref, err)
 	}
+	// One download of a blob at a time, across processes (shards sharing a
+	// cache): the others wait, then find the blob there.
+	unlock, err := lockFile(ctx, blob+".lock")
+	if err != nil {
+		return fmt.Errorf("%s: cache lock: %w", ref, err)
+	}
+	defer unlock()
+	if _, err := os.Stat(blob); err == nil {
+		return nil
+	}
 	inc := blob + ".incomplete"
 	retries := c.Retries
 	if retries == 0 {
@@ -564,7 +582,6 @@ func (c *Client) download(ctx context.Context, ref Ref, p string, meta fileMeta,
 	if c.Logger != nil {
 		c.Logger.Info("downloading model file", "repo", ref.Repo, "commit", meta.commit, "file", p, "bytes", meta.size)
 	}
-	var err error
 	for attempt := 0; ; attempt++ {
 		err = c.get(ctx, meta, inc)
 		if err == nil || ctx.Err() != nil || attempt >= retries || !errors.Is(err, errCut) {
@@ -586,6 +603,34 @@ func (c *Client) download(ctx context.Context, ref Ref, p string, meta fileMeta,
 		return fmt.Errorf("%s: cache: %w", ref, err)
 	}
 	return nil
+}
+
+// lockFile takes an exclusive flock on path, polling so ctx can cancel the
+// wait, and returns its release.
+func lockFile(ctx context.Context, path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return func() {
+				_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+				f.Close()
+			}, nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			f.Close()
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // errCut marks a transfer that stopped before the end (resumable).

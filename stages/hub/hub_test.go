@@ -341,3 +341,51 @@ func TestOffline(t *testing.T) {
 		t.Fatalf("offline, unknown revision: %v", err)
 	}
 }
+
+// Two fetches of one model into one cache at the same time (two shards):
+// both succeed and the model is downloaded once.
+func TestConcurrentFetchesDownloadOnce(t *testing.T) {
+	repo := baselineRepo(t)
+	s := newServer(t, map[string]*hubtest.Repo{"piimask/baseline": repo})
+	cache := t.TempDir()
+	errs := make(chan error, 2)
+	dirs := make(chan string, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			d, err := client(s, cache).Model(context.Background(), mustRef(t, "hf://piimask/baseline"))
+			dirs <- d
+			errs <- err
+		}()
+	}
+	for i := 0; i < 2; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		checkModelDir(t, <-dirs, repo)
+	}
+	if n := count(s.Requests(), "GET", "/cdn/"); n != 1 {
+		t.Errorf("model downloaded %d times, want once", n)
+	}
+}
+
+// Offline, an optional file never asked for (a cache filled by another
+// tool has no .no_exist marker) is simply absent.
+func TestOfflineOptionalFileNeverFetched(t *testing.T) {
+	repo := baselineRepo(t)
+	s := newServer(t, map[string]*hubtest.Repo{"piimask/baseline": repo})
+	cache := t.TempDir()
+	if _, err := client(s, cache).Model(context.Background(), mustRef(t, "hf://piimask/baseline")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(cache, "hf", "models--piimask--baseline", ".no_exist")); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := (&hub.Client{CacheDir: cache, Offline: true}).Model(context.Background(), mustRef(t, "hf://piimask/baseline"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkModelDir(t, dir, repo)
+	if _, err := os.Lstat(filepath.Join(dir, "tokenizer_config.json")); err == nil {
+		t.Error("tokenizer_config.json in the model directory")
+	}
+}
