@@ -98,7 +98,7 @@ func New(cfg Config) (*Generator, error) {
 	}
 	f := generate.NewFaker(cfg.Seed, 0xd0c5d0c5d0c5d0c5)
 	return &Generator{cfg: cfg, langs: append([]string(nil), langs...), kinds: ks,
-		g: &gen{f: f, v: generate.NewValues(f), prose: cfg.Prose}}, nil
+		g: &gen{f: f, v: generate.NewValues(f), prose: cfg.Prose, used: map[string]bool{}}}, nil
 }
 
 // Kinds lists the document kinds, in the order they are drawn from.
@@ -127,6 +127,7 @@ func (gn *Generator) Next() generate.Row {
 	gn.seq++
 	g.lang = gn.langs[g.n(len(gn.langs))]
 	g.fr = g.lang == "fr"
+	clear(g.used)
 	set := "train"
 	switch g.n(10) {
 	case 8:
@@ -260,6 +261,7 @@ type gen struct {
 	prose *Prose
 	lang  string
 	fr    bool
+	used  map[string]bool // pool sentences used in the current document
 }
 
 func (g *gen) n(k int) int { return g.f.IntN(k) }

@@ -279,7 +279,7 @@ func buildEmail(g *gen) *document {
 		to.email = g.emailFor(to, true)
 	}
 	h := &builder{}
-	h.lit("From: ")
+	h.lit(g.tr("From: ", pick(g, []string{"From: ", "De : "})))
 	if g.p(0.7) {
 		g.name(h, from, pick(g, []int{nameFull, nameFull, nameLastFirst, nameUpperLast}))
 		h.lit(" <")
@@ -427,7 +427,7 @@ func buildTicket(g *gen) *document {
 	}
 	sent := func() string {
 		if g.p(0.6) {
-			return g.trl(techEN, techFR)
+			return g.fresh(techEN, techFR)
 		}
 		return g.sentence()
 	}
@@ -515,9 +515,9 @@ func buildChat(g *gen) *document {
 		case r < 30:
 			b.lit(g.typo(strings.ToLower(strings.TrimRight(g.sentence(), ".!?"))))
 		default:
-			b.lit(g.typo(g.trl(chatEN, chatFR)))
+			b.lit(g.typo(g.fresh(chatEN, chatFR)))
 			if g.p(0.4) {
-				b.lit(" " + g.typo(g.trl(chatEN, chatFR)))
+				b.lit(" " + g.typo(g.fresh(chatEN, chatFR)))
 			}
 		}
 	}
@@ -750,32 +750,38 @@ func buildJSON(g *gen) *document {
 		key(h, "last_login_ip")
 		str(h, "IPV4", g.v.Draw("IPV4", g.fr))
 	}
-	fields := [][2]string{{"status", "active"}, {"plan", "premium"}, {"locale", g.tr("en-GB", "fr-FR")}, {"newsletter", "false"},
-		{"theme", "dark"}, {"two_factor", "true"}, {"source", "web"}, {"tier", "gold"}, {"verified", "true"}, {"timezone", "Europe/Paris"}}
-	used := map[string]bool{}
+	fields := [][2]string{{"status", pick(g, []string{"active", "suspended", "pending"})}, {"plan", pick(g, []string{"premium", "free", "team"})},
+		{"locale", g.tr("en-GB", "fr-FR")}, {"newsletter", pick(g, []string{"true", "false"})}, {"theme", pick(g, []string{"dark", "light"})},
+		{"two_factor", pick(g, []string{"true", "false"})}, {"source", pick(g, []string{"web", "ios", "android", "import"})},
+		{"tier", pick(g, []string{"gold", "silver", "bronze"})}, {"verified", pick(g, []string{"true", "false"})},
+		{"timezone", pick(g, []string{"Europe/Paris", "Europe/London", "America/New_York", "Asia/Tokyo"})},
+		{"comment", ""}, {"notes", ""}, {"description", ""}, {"feedback", ""}, {"bio", ""}}
+	// each key at most once (a JSON object has unique keys)
+	for i := len(fields) - 1; i > 0; i-- {
+		j := g.n(i + 1)
+		fields[i], fields[j] = fields[j], fields[i]
+	}
+	next := 0
 	unit := func(b *builder) {
-		b.lit("," + nl)
-		if g.p(0.4) {
-			key(b, pick(g, []string{"comment", "notes", "description", "feedback"}))
-			b.lit(jsonString(g.sentence()))
+		if next == len(fields) {
 			return
 		}
-		kv := pick(g, fields)
-		k := kv[0]
-		if used[k] {
-			k += "_" + strconv.Itoa(len(used))
-		}
-		used[k] = true
-		key(b, k)
-		if kv[1] == "true" || kv[1] == "false" {
+		kv := fields[next]
+		next++
+		b.lit("," + nl)
+		key(b, kv[0])
+		switch kv[1] {
+		case "":
+			b.lit(jsonString(g.sentence()))
+		case "true", "false":
 			b.lit(kv[1])
-		} else {
+		default:
 			b.lit(jsonString(kv[1]))
 		}
 	}
 	t := &builder{}
 	t.lit(nl + "}")
-	return &document{head: h, tail: t, unit: unit, minUnits: 2, maxUnits: 12}
+	return &document{head: h, tail: t, unit: unit, minUnits: 2, maxUnits: len(fields)}
 }
 
 func buildLog(g *gen) *document {
@@ -835,7 +841,7 @@ func buildLog(g *gen) *document {
 			b.lit("\"")
 			return
 		}
-		if g.p(0.3) {
+		if b.pos > 0 && g.p(0.3) {
 			b.lit(pick(g, stackLines))
 			return
 		}
@@ -937,26 +943,38 @@ func buildMedical(g *gen) *document {
 	h.lit(g.trl([]string{"Consultation note", "Clinical summary", "Discharge letter", "Referral"}, []string{"Compte rendu de consultation", "Synthèse clinique", "Lettre de sortie", "Courrier d'adressage"}))
 	h.lit(g.tr("\nPatient: ", "\nPatient : "))
 	g.fullName(h, pat)
+	visit := g.day(2018, 2026)
+	born := g.day(1935, 2008)
 	if g.p(0.7) {
 		h.lit(g.tr(", born ", ", né(e) le "))
-		h.ent("DOB", g.date(g.day(1935, 2010)))
+		h.ent("DOB", g.date(born))
 	}
 	if g.p(0.5) {
 		h.lit(", ")
-		g.age(h, 18, 95)
+		age := visit.Year() - born.Year()
+		if visit.YearDay() < born.YearDay() {
+			age--
+		}
+		g.age(h, age, age)
 	}
 	h.lit(g.tr("\nDate of visit: ", "\nDate de consultation : "))
-	h.ent("DATE", g.anyDate())
+	h.ent("DATE", g.date(visit))
 	h.lit("\n\n")
 	sent := func() string {
 		if g.p(0.7) {
-			return g.trl(medicalEN, medicalFR)
+			return g.fresh(medicalEN, medicalFR)
 		}
 		return g.sentence()
 	}
 	t := &builder{}
 	t.lit("\n\n")
-	g.name(t, doc, namePrefixFull)
+	if g.p(0.8) {
+		t.ent("PREFIX", g.tr(pick(g, []string{"Dr.", "Dr", "Dr."}), pick(g, []string{"Dr", "Docteur", "Pr"})))
+		t.lit(" ")
+		g.name(t, doc, pick(g, []int{nameFull, nameFull, nameInitial, nameUpperLast}))
+	} else {
+		g.name(t, doc, namePrefixFull)
+	}
 	if g.p(0.5) {
 		t.lit(", ")
 		t.ent("JOBTITLE", g.trl([]string{"General Practitioner", "Cardiologist", "Physiotherapist", "Consultant Physician"}, []string{"médecin généraliste", "cardiologue", "kinésithérapeute", "pneumologue"}))
@@ -985,7 +1003,7 @@ func buildHR(g *gen) *document {
 	h.lit("\n\n")
 	sent := func() string {
 		if g.p(0.65) {
-			return g.trl(hrEN, hrFR)
+			return g.fresh(hrEN, hrFR)
 		}
 		return g.sentence()
 	}
@@ -1029,7 +1047,7 @@ func buildCV(g *gen) *document {
 		}
 		year = start
 		for i, n := 0, 1+g.n(3); i < n; i++ {
-			b.lit("\n- " + g.trl(cvBulletsEN, cvBulletsFR))
+			b.lit("\n- " + g.fresh(cvBulletsEN, cvBulletsFR))
 		}
 	}
 	t := &builder{}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unicode/utf8"
 )
 
 // Prose is extra PII-free text, one sentence per line, per language, mixed
@@ -136,7 +137,7 @@ var openersFR = []string{
 	"Comme prévu, ", "Quoi qu'il en soit, ", "En revanche, ", "Pour rappel, ", "Entre-temps, ",
 }
 var subjectsFR = []string{ // "f:" marks a feminine subject (predicates agree with it)
-	"le nouveau planning", "notre équipe", "le rapport trimestriel", "f:la météo", "f:la livraison", "f:la salle de réunion",
+	"le nouveau planning", "f:notre équipe", "le rapport trimestriel", "f:la météo", "f:la livraison", "f:la salle de réunion",
 	"le budget", "f:l'imprimante du deuxième étage", "le client", "le café du salon", "le contrat mis à jour",
 	"l'envoi", "le modèle Excel", "le canal Teams", "f:la session d'accueil", "l'entretien annuel", "f:la migration",
 	"le plan de projet", "f:toute l'équipe", "f:la formation", "le premier brouillon", "le site internet", "le serveur de test",
@@ -204,17 +205,23 @@ func (g *gen) sentence() string {
 	}
 	switch g.n(10) {
 	case 0, 1, 2:
-		return g.trl(fixedEN, fixedFR)
+		return g.fresh(fixedEN, fixedFR)
 	case 3:
 		if g.fr {
-			return pick(g, []string{"Pourriez-vous ", "Merci de ", "Peux-tu "}) + pick(g, requestsFR) + " " + pick(g, whenFR) + pick(g, []string{" ?", ".", " svp."})
+			if g.p(0.4) {
+				return deFR("Merci de ", pick(g, requestsFR)) + " " + pick(g, whenFR) + "."
+			}
+			return pick(g, []string{"Pourriez-vous ", "Peux-tu ", "Pouvez-vous "}) + pick(g, requestsFR) + " " + pick(g, whenFR) + pick(g, []string{" ?", " svp ?", " ?"})
 		}
-		return pick(g, []string{"Could you ", "Can you ", "Please "}) + pick(g, requestsEN) + " " + pick(g, whenEN) + pick(g, []string{"?", ".", ", please."})
+		if g.p(0.4) {
+			return "Please " + pick(g, requestsEN) + " " + pick(g, whenEN) + pick(g, []string{".", "!", "."})
+		}
+		return pick(g, []string{"Could you ", "Can you ", "Would you "}) + pick(g, requestsEN) + " " + pick(g, whenEN) + pick(g, []string{"?", ", please?", "?"})
 	case 4:
 		if g.fr {
-			return pick(g, []string{"Je vais ", "Nous allons ", "Je pense ", "Il faudra "}) + pick(g, requestsFR) + " " + pick(g, whenFR) + "."
+			return pick(g, []string{"Je vais ", "Nous allons ", "Je pense ", "Il faudra "}) + strings.Replace(pick(g, requestsFR), "m'envoyer", "envoyer", 1) + " " + pick(g, whenFR) + "."
 		}
-		return pick(g, []string{"I will ", "We will ", "I plan to ", "Someone needs to "}) + pick(g, requestsEN) + " " + pick(g, whenEN) + "."
+		return pick(g, []string{"I will ", "We will ", "I plan to ", "Someone needs to "}) + strings.Replace(pick(g, requestsEN), "send me ", "send ", 1) + " " + pick(g, whenEN) + "."
 	}
 	var s string
 	if g.fr {
@@ -269,6 +276,27 @@ func agreeFR(subject, pred string) string {
 		pred = pred[i+j+1:]
 	}
 	return subject + " " + b.String()
+}
+
+// deFR joins a phrase ending in "de " to s, eliding before a vowel
+// ("Merci d'imprimer").
+func deFR(head, s string) string {
+	if r, _ := utf8.DecodeRuneInString(s); strings.ContainsRune("aeiouyéèêàâîôûh", r) && strings.HasSuffix(head, "de ") {
+		return strings.TrimSuffix(head, "de ") + "d'" + s
+	}
+	return head + s
+}
+
+// fresh picks from the language's list a sentence not yet used in the
+// document when it can (a few tries), so that short pools do not repeat.
+func (g *gen) fresh(en, fr []string) string {
+	list := g.choose(en, fr)
+	s := pick(g, list)
+	for i := 0; i < 3 && g.used[s]; i++ {
+		s = pick(g, list)
+	}
+	g.used[s] = true
+	return s
 }
 
 // paragraph writes n sentences of prose.
