@@ -28,6 +28,11 @@ var techEN = []string{
 	"The printer driver could not be installed.", "The VPN disconnects every few minutes.",
 	"Thanks for looking into this so quickly.", "Is there a workaround in the meantime?",
 	"This is blocking our month-end closing.", "It worked fine until last Thursday.",
+	"The mobile app logs me out every time I switch networks.", "Emails from the system end up in the spam folder.",
+	"The button is greyed out even though all fields are filled in.", "The file uploads, but the preview never appears.",
+	"After the migration, some of our saved filters are gone.", "The calendar shows meetings one hour late since the clock change.",
+	"I cannot find the option to change the invoice address.", "The API returns an internal server error for large requests.",
+	"The screen flickers when the laptop is docked.", "The keyboard shortcuts no longer work in the editor.",
 }
 var techFR = []string{
 	"L'application se fige quand j'ouvre la page des paramètres.", "L'erreur n'apparaît que sur la version mobile.",
@@ -42,6 +47,11 @@ var techFR = []string{
 	"Le pilote de l'imprimante ne s'installe pas.", "Le VPN se déconnecte toutes les cinq minutes.",
 	"Merci de regarder cela rapidement.", "Existe-t-il une solution de contournement ?",
 	"Cela bloque notre clôture mensuelle.", "Tout fonctionnait jusqu'à jeudi dernier.",
+	"L'application mobile me déconnecte à chaque changement de réseau.", "Les e-mails du système arrivent dans les spams.",
+	"Le bouton reste grisé alors que tous les champs sont remplis.", "Le fichier est envoyé mais l'aperçu n'apparaît jamais.",
+	"Depuis la migration, certains filtres enregistrés ont disparu.", "L'agenda affiche les réunions avec une heure de retard depuis le changement d'heure.",
+	"Je ne trouve pas l'option pour modifier l'adresse de facturation.", "L'API renvoie une erreur interne pour les grosses requêtes.",
+	"L'écran clignote quand l'ordinateur est sur la station d'accueil.", "Les raccourcis clavier ne fonctionnent plus dans l'éditeur.",
 }
 var stepsEN = []string{"Log in to the portal", "Open the Reports tab", "Select last month", "Click Export", "Choose PDF format", "Wait for the download", "Open the settings menu", "Change the language", "Press Save"}
 var stepsFR = []string{"Se connecter au portail", "Ouvrir l'onglet Rapports", "Choisir le mois dernier", "Cliquer sur Exporter", "Choisir le format PDF", "Attendre le téléchargement", "Ouvrir le menu des paramètres", "Changer la langue", "Cliquer sur Enregistrer"}
@@ -55,6 +65,10 @@ var chatEN = []string{
 	"i sent you the file", "its on the shared drive", "meeting moved to tuesday", "whats the status on the release",
 	"ok ill do it tomorrow morning", "good morning everyone", "anyone up for lunch", "this weather is crazy",
 	"just landed", "call me when you can", "perfect", "see you monday", "happy friday", "one sec",
+	"omw", "ok cool", "can u send me the link", "running 5 min late sorry", "did the client reply", "yep all good", "who broke prod lol",
+	"i think its fixed now", "lunch at 12 works for me", "call in 2 min", "thanks for covering for me", "any news on the contract",
+	"ill be off tomorrow", "kk", "the printer is jammed again", "anyone else getting errors on the portal", "nice one",
+	"just pushed the fix", "ping me when ur back", "sounds like a plan",
 }
 var chatFR = []string{
 	"salut t'es dispo", "ok ça marche", "t'as vu le mail de la compta", "mdr oui", "je reviens je prends un café",
@@ -65,6 +79,10 @@ var chatFR = []string{
 	"je t'ai envoyé le fichier", "c'est sur le drive", "réunion déplacée à mardi", "on en est où pour la mise en prod",
 	"ok je fais ça demain matin", "bonjour tout le monde", "qui vient manger", "il fait un temps de fou",
 	"je viens d'atterrir", "appelle moi quand tu peux", "parfait", "à lundi", "bon vendredi", "deux secondes",
+	"j'arrive", "ok cool", "tu peux m'envoyer le lien", "j'ai 5 min de retard désolé", "le client a répondu", "oui tout est bon",
+	"qui a cassé la prod mdr", "je crois que c'est réglé", "déj à midi ça me va", "appel dans 2 min", "merci de m'avoir remplacé",
+	"des nouvelles du contrat", "je suis en congé demain", "ok ok", "l'imprimante est encore bloquée", "vous avez aussi des erreurs sur le portail",
+	"bien joué", "je viens de pousser le correctif", "fais moi signe quand t'es revenu", "ça me va",
 }
 
 var logEN = []string{
@@ -90,6 +108,11 @@ var medicalEN = []string{
 	"Physiotherapy twice a week is recommended.", "The patient does not smoke and drinks occasionally.",
 	"Mild swelling of the left knee after exercise.", "Blood test results are normal.", "Continue the current treatment.",
 	"Reduce the dose if dizziness occurs.", "The patient was informed of possible side effects.", "Referred to a specialist for further tests.",
+	"Heart sounds are regular with no murmur.", "The chest is clear on auscultation.", "Appetite is good and weight is stable.",
+	"No fever was reported over the past week.", "Pain is mostly felt at night and after long walks.", "The rash has almost disappeared.",
+	"Vaccinations are up to date.", "Lifestyle advice was given regarding diet and exercise.", "The dressing should be changed every two days.",
+	"An X-ray of the right wrist showed no fracture.", "Anxiety symptoms have improved with therapy.", "The inhaler technique was reviewed.",
+	"Mobility has improved since the start of physiotherapy.", "The patient is advised to avoid heavy lifting for a month.",
 }
 var medicalFR = []string{
 	"Le patient signale des maux de tête légers le matin.", "La tension artérielle est normale.",
@@ -99,6 +122,11 @@ var medicalFR = []string{
 	"Le patient ne fume pas et boit occasionnellement.", "Léger gonflement du genou gauche après l'effort.",
 	"Le bilan sanguin est normal.", "Poursuite du traitement actuel.", "Réduire la dose en cas de vertiges.",
 	"Le patient a été informé des effets secondaires possibles.", "Orienté vers un spécialiste pour des examens complémentaires.",
+	"Les bruits du cœur sont réguliers, sans souffle.", "L'auscultation pulmonaire est normale.", "L'appétit est conservé et le poids stable.",
+	"Pas de fièvre rapportée cette semaine.", "La douleur apparaît surtout la nuit et après la marche.", "L'éruption a presque disparu.",
+	"Les vaccinations sont à jour.", "Des conseils d'hygiène de vie ont été donnés.", "Le pansement doit être changé tous les deux jours.",
+	"La radiographie du poignet droit ne montre pas de fracture.", "L'anxiété s'est améliorée avec la thérapie.", "La technique d'inhalation a été revue.",
+	"La mobilité s'est améliorée depuis le début de la rééducation.", "Éviter de porter des charges lourdes pendant un mois.",
 }
 var hrEN = []string{
 	"The review covered objectives for the coming quarter.", "Performance has been consistently strong this year.",
@@ -107,6 +135,10 @@ var hrEN = []string{
 	"A salary review will take place in the spring.", "The probation period was completed successfully.",
 	"Feedback from colleagues was very positive.", "Remote work two days a week was approved.",
 	"The next review is planned for the autumn.", "Leave balance was checked and confirmed.",
+	"The employee has shown strong ownership of the new reporting tool.", "Attendance has been excellent.", "A mentoring programme was suggested.",
+	"The team would benefit from clearer priorities.", "The employee expressed interest in a move to the product team.",
+	"Objectives will be reviewed at the end of the quarter.", "Overtime has been high during the busy season.", "A new laptop was requested.",
+	"Parental leave dates were confirmed.", "The employee completed the mandatory safety training.",
 }
 var hrFR = []string{
 	"L'entretien a porté sur les objectifs du prochain trimestre.", "Les performances ont été constantes cette année.",
@@ -115,6 +147,10 @@ var hrFR = []string{
 	"Une révision salariale aura lieu au printemps.", "La période d'essai a été validée.",
 	"Les retours des collègues sont très positifs.", "Le télétravail deux jours par semaine a été accepté.",
 	"Le prochain entretien est prévu à l'automne.", "Le solde de congés a été vérifié.",
+	"Le salarié s'est bien approprié le nouvel outil de reporting.", "L'assiduité est excellente.", "Un programme de tutorat a été proposé.",
+	"L'équipe gagnerait à avoir des priorités plus claires.", "Le salarié souhaite rejoindre l'équipe produit.",
+	"Les objectifs seront revus en fin de trimestre.", "Les heures supplémentaires ont été nombreuses en haute saison.", "Un nouvel ordinateur a été demandé.",
+	"Les dates du congé parental ont été confirmées.", "La formation obligatoire à la sécurité a été suivie.",
 }
 var cvBulletsEN = []string{
 	"Led a team of six people across three sites.", "Reduced processing time by a third.", "Managed the annual budget and supplier contracts.",
