@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -50,6 +53,10 @@ type MethodSummary struct {
 	Requests      int64            `json:"requests,omitempty"`
 	CostUSD       float64          `json:"cost_usd,omitempty"`
 	Skipped       string           `json:"skipped,omitempty"`
+	// Classes are the scored classes the method can produce (its
+	// recognizers or its model's labels, through the prediction label map),
+	// sorted; absent when the method does not say (LLMs).
+	Classes []string `json:"classes,omitempty"`
 }
 
 // Summary is summary.json: what an evaluate run read, ran and wrote.
@@ -266,6 +273,7 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 			return err
 		}
 		mr.docFile = nil
+		mr.counts.UnmappedGold = unmappedCounts(in.UnmappedGoldLabels())
 		rep := mr.counts.Metrics(beta)
 		rep.ExperimentName = job.Name
 		rep.ModelName = mr.name
@@ -281,7 +289,9 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 			return err
 		}
 		named = append(named, score.NamedReport{Name: mr.name, Report: rep})
-		summary.Methods = append(summary.Methods, mr.summary(cfgs[i].Type))
+		ms := mr.summary(cfgs[i].Type)
+		ms.Classes = producibleClasses(mr.method, in.labels)
+		summary.Methods = append(summary.Methods, ms)
 	}
 	summary.Methods = append(summary.Methods, skipped...)
 	summary.Seconds = time.Since(started).Seconds()
@@ -310,6 +320,52 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 }
 
 func bootstrapOn(job *config.Job) bool { return job.Scoring.Bootstrap > 0 }
+
+// producibleClasses lists the scored classes a method can produce: those of
+// a method that names its classes (EnabledClasses, e.g. rules) or of a
+// token classifier's BIO labels (Labels, e.g. onnx), mapped as its
+// predictions are; nil when the method does not say.
+func producibleClasses(m detect.Method, ls labelSet) []string {
+	var raw []string
+	switch v := m.(type) {
+	case interface{ EnabledClasses() []string }:
+		raw = v.EnabledClasses()
+	case interface{ Labels() []string }:
+		for _, l := range v.Labels() {
+			if l == "O" || l == "" {
+				continue
+			}
+			if len(l) > 2 && l[1] == '-' && strings.ContainsRune("BIES", rune(l[0])) {
+				l = l[2:]
+			}
+			raw = append(raw, l)
+		}
+	default:
+		return nil
+	}
+	set := map[string]bool{}
+	for _, l := range raw {
+		mapped, _ := ls.pred.Map(l)
+		if ls.keep != nil && !ls.keep[mapped] {
+			continue
+		}
+		set[mapped] = true
+	}
+	return slices.Sorted(maps.Keys(set))
+}
+
+// unmappedCounts turns label counts into the map metrics.json holds (nil
+// when there is none).
+func unmappedCounts(u []taxonomy.LabelCount) map[string]int64 {
+	if len(u) == 0 {
+		return nil
+	}
+	out := make(map[string]int64, len(u))
+	for _, lc := range u {
+		out[lc.Label] = lc.Count
+	}
+	return out
+}
 
 // newScorer returns the scorer of the job's scoring section (iou,
 // merge_adjacent).

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +110,33 @@ func TestQuickstartEndToEnd(t *testing.T) {
 		}
 		if mf.Metrics.Precision <= 0 || mf.Metrics.Recall <= 0 || mf.Metrics.F1 <= 0 {
 			t.Errorf("%s: global metrics are zero: %+v", m.Name, mf.Metrics)
+		}
+		// The views are in metrics.json, with figures that mean something.
+		var views struct {
+			PII *struct {
+				IoU    float64 `json:"iou"`
+				Recall float64 `json:"recall"`
+				F2     float64 `json:"f2_score"`
+			} `json:"pii_spans"`
+			Groups     map[string]json.RawMessage `json:"groups"`
+			Characters *struct {
+				OverMask float64 `json:"over_mask_rate"`
+				Clean    int64   `json:"clean_code_points"`
+			} `json:"characters"`
+			Tokens *struct {
+				Entities struct {
+					F1 float64 `json:"f1_score"`
+				} `json:"entities"`
+			} `json:"tokens"`
+		}
+		if err := json.Unmarshal(data, &views); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case views.PII == nil || views.Characters == nil || views.Tokens == nil || len(views.Groups) == 0:
+			t.Errorf("%s: metrics.json lacks a view section", m.Name)
+		case views.PII.IoU != 0.5 || views.PII.Recall < mf.Metrics.Recall || views.Characters.Clean == 0 || views.Tokens.Entities.F1 <= 0:
+			t.Errorf("%s: views %+v %+v %+v", m.Name, views.PII, views.Characters, views.Tokens)
 		}
 		for _, f := range []string{"predictions.parquet", "predictions.arrow", "predictions.jsonl", "doc_counts.jsonl"} {
 			if _, err := os.Stat(filepath.Join(dir, m.Name, f)); err != nil {
@@ -247,5 +275,56 @@ func TestEvaluateCancelledLeavesNoOutput(t *testing.T) {
 	})
 	if len(files) != 0 {
 		t.Fatalf("cancelled run left files: %v", files)
+	}
+}
+
+func TestEvaluateWritesUnmappedGoldLabels(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "400k.jsonl")
+	writeLines(t, data, row400k, strings.Replace(row400k, `"u1"`, `"u2"`, 1))
+	for _, tc := range []struct {
+		extra []string
+		want  map[string]int64
+	}{
+		{nil, map[string]int64{"GIVENNAME": 2, "SURNAME": 2, "TELEPHONENUM": 2}},
+		{[]string{"label_map: ai4privacy-400k"}, nil},
+	} {
+		dir := t.TempDir()
+		cfg := filepath.Join(dir, "job.yaml")
+		writeLines(t, cfg, append([]string{
+			"kind: evaluate",
+			"input: {paths: [" + data + "]}",
+			"methods: [{name: rules, type: rules}]",
+			"output: {dir: " + filepath.Join(dir, "out") + ", formats: [jsonl]}",
+		}, tc.extra...)...)
+		var out bytes.Buffer
+		env := testEnv(&out)
+		l, err := Load(cfg, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Run(context.Background(), l, env); err != nil {
+			t.Fatalf("run: %v\n%s", err, out.String())
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "out", "rules", "metrics.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mf struct {
+			Unmapped map[string]int64 `json:"unmapped_gold_labels"`
+			Counts   struct {
+				Unmapped map[string]int64 `json:"unmapped_gold_labels"`
+			} `json:"counts"`
+		}
+		if err := json.Unmarshal(b, &mf); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(mf.Unmapped, tc.want) || !reflect.DeepEqual(mf.Counts.Unmapped, tc.want) {
+			t.Errorf("%v: unmapped_gold_labels %v (counts %v), want %v", tc.extra, mf.Unmapped, mf.Counts.Unmapped, tc.want)
+		}
+		if html, err := os.ReadFile(filepath.Join(dir, "out", "report.html")); err != nil {
+			t.Error(err)
+		} else if got := bytes.Contains(html, []byte(`id="unmapped-warning"`)); got != (tc.want != nil) {
+			t.Errorf("%v: report.html warning box shown %v, want %v", tc.extra, got, tc.want != nil)
+		}
 	}
 }

@@ -316,6 +316,9 @@ func mergeMethodSummary(method string, summaries []*Summary, docs int64) MethodS
 				continue
 			}
 			ms.Type = m.Type
+			if ms.Classes == nil {
+				ms.Classes = m.Classes
+			}
 			ms.Failures += m.Failures
 			ms.DetectSeconds += m.DetectSeconds
 			ms.PromptTokens += m.PromptTokens

@@ -8,8 +8,10 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -71,12 +73,24 @@ func reversed(classes []ClassRow) []string {
 	return out
 }
 
-func f1Bars(r *Report) (template.HTML, error) {
+// newPlot returns a plot whose texts are set in Liberation Sans, the font
+// the browser shows them in (renderSVG names it first, with the metrically
+// identical Arial as fallback): text widths are measured in the font they
+// are drawn in, so right-aligned legend entries end before their swatch.
+func newPlot() *plot.Plot {
 	p := plot.New()
+	for _, f := range []*font.Font{&p.Title.TextStyle.Font, &p.X.Label.TextStyle.Font, &p.X.Tick.Label.Font,
+		&p.Y.Label.TextStyle.Font, &p.Y.Tick.Label.Font, &p.Legend.TextStyle.Font} {
+		f.Typeface, f.Variant = "Liberation", "Sans"
+	}
+	return p
+}
+
+func f1Bars(r *Report) (template.HTML, error) {
+	p := newPlot()
 	p.Title.Text = "Strict F1 per class"
 	p.X.Label.Text = "F1"
-	// Room on the right for the legend, clear of F1 = 1 bars.
-	p.X.Min, p.X.Max = 0, 1.3
+	p.X.Min, p.X.Max = 0, 1.02
 	p.X.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "0"}, {Value: 0.25}, {Value: 0.5, Label: "0.5"}, {Value: 0.75}, {Value: 1, Label: "1"}})
 	nm := len(r.Methods)
 	barW := vg.Points(7)
@@ -102,9 +116,14 @@ func f1Bars(r *Report) (template.HTML, error) {
 		p.Legend.Add(m.Name, b)
 	}
 	p.Legend.Top = true
+	p.Legend.Padding = vg.Points(2)
 	p.NominalY(reversed(r.Classes)...)
+	// Empty rows above the first class hold the legend, so it covers no bar.
+	rowH := vg.Length(nm)*barW + vg.Points(6)
+	legendRows := math.Ceil(float64((vg.Length(nm)*(p.Legend.TextStyle.Font.Size+p.Legend.Padding) + vg.Points(4)) / rowH))
+	p.Y.Max += legendRows
 	p.Add(plotter.NewGrid())
-	h := vg.Length(len(r.Classes))*(vg.Length(nm)*barW+vg.Points(6)) + vg.Points(80)
+	h := (vg.Length(len(r.Classes))+vg.Length(legendRows))*rowH + vg.Points(80)
 	return renderSVG(p, 7*vg.Inch, max(h, 3*vg.Inch))
 }
 
@@ -121,7 +140,7 @@ func heatmap(r *Report) (template.HTML, error) {
 	hm := plotter.NewHeatMap(g, lightRedGreen(101))
 	hm.Min, hm.Max = 0, 1
 	hm.NaN = color.RGBA{0xEE, 0xEE, 0xEE, 0xFF}
-	p := plot.New()
+	p := newPlot()
 	p.Title.Text = "Strict F1: classes × methods"
 	p.Add(hm)
 	var xys plotter.XYs
@@ -144,6 +163,7 @@ func heatmap(r *Report) (template.HTML, error) {
 	for i := range lab.TextStyle {
 		lab.TextStyle[i].XAlign = draw.XCenter
 		lab.TextStyle[i].YAlign = draw.YCenter
+		lab.TextStyle[i].Font.Typeface, lab.TextStyle[i].Font.Variant = "Liberation", "Sans"
 	}
 	p.Add(lab)
 	names := make([]string, len(r.Methods))
@@ -179,14 +199,53 @@ func distribution(r *Report) (template.HTML, error) {
 	b.Horizontal = true
 	b.Color = color.RGBA{0x76, 0x76, 0x76, 0xFF}
 	b.LineStyle.Width = 0
-	p := plot.New()
+	p := newPlot()
 	p.Title.Text = "Gold spans per class (support)"
 	p.X.Label.Text = "spans"
-	p.X.Min = 0
+	var top float64
+	for _, v := range vals {
+		top = max(top, v)
+	}
+	// Whole-number ticks; the axis ends half a step past the last tick so
+	// that its label is not cut at the edge.
+	ticks, step := countTicks(top)
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.X.Min, p.X.Max = 0, ticks[len(ticks)-1].Value+step/2
 	p.Add(plotter.NewGrid(), b)
 	p.NominalY(reversed(rows)...)
 	h := vg.Length(len(rows))*vg.Points(14) + vg.Points(70)
 	return renderSVG(p, 6*vg.Inch, max(h, 2*vg.Inch))
+}
+
+// countTicks returns labelled whole-number ticks from 0 past top at a step
+// of 1, 2 or 5 times a power of ten (about five of them), with unlabelled
+// minor ticks halfway, and the step.
+func countTicks(top float64) ([]plot.Tick, float64) {
+	step := 1.0
+	for top/step > 5 {
+		switch m := step / math.Pow(10, math.Floor(math.Log10(step))); m {
+		case 1:
+			step *= 2
+		case 2:
+			step *= 2.5
+		default:
+			step *= 2
+		}
+	}
+	var ticks []plot.Tick
+	for v := 0.0; ; v += step {
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', 0, 64)})
+		if step >= 2 {
+			ticks = append(ticks, plot.Tick{Value: v + step/2})
+		}
+		if v >= top {
+			break
+		}
+	}
+	if step >= 2 {
+		ticks = ticks[:len(ticks)-1] // no minor tick past the last label
+	}
+	return ticks, step
 }
 
 var svgProlog = regexp.MustCompile(`^(?s)<\?xml[^>]*\?>\s*(<!--.*?-->\s*)?`)
@@ -200,7 +259,7 @@ func renderSVG(p *plot.Plot, w, h vg.Length) (template.HTML, error) {
 		return "", err
 	}
 	out := svgProlog.ReplaceAll(buf.Bytes(), nil)
-	out = bytes.ReplaceAll(out, []byte("font-family:Liberation Serif;"), []byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
+	out = bytes.ReplaceAll(out, []byte("font-family:Liberation Sans;"), []byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
 	// The SVG is made here from numbers and labels escaped by the backend.
 	return template.HTML(out), nil //nolint:gosec // trusted markup we just drew
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"slices"
 	"sync"
+	"unicode"
 
 	"github.com/piimask/piimask/stages/record"
 )
@@ -24,6 +25,29 @@ type Segment struct {
 	Focus bool `json:"focus,omitempty"`
 	// Masked says Text replaces PII.
 	Masked bool `json:"masked,omitempty"`
+	// Shape is set on masked pieces of a gold span that overlaps the
+	// error: the original text with every letter replaced by X or x and
+	// every digit by 9 (other characters kept), so that boundary errors can
+	// be seen without the PII. Reports show it instead of Text.
+	Shape string `json:"shape,omitempty"`
+	// Other marks a piece covered by a span of the other side that overlaps
+	// the error (the gold span a false positive overlaps, the prediction a
+	// false negative overlaps).
+	Other bool `json:"other,omitempty"`
+	// OtherStart marks the first piece of each such span, so that where
+	// one overlapping span ends and the next begins can be seen.
+	OtherStart bool `json:"other_start,omitempty"`
+	// End is the label of the gold span this piece ends, on the last piece
+	// of a shaped gold span ("" otherwise), to name it after its shape.
+	End string `json:"end,omitempty"`
+}
+
+// Shown is what a report prints for the piece: its shape when it has one.
+func (s Segment) Shown() string {
+	if s.Shape != "" {
+		return s.Shape
+	}
+	return s.Text
 }
 
 // Example is one error of one method on one document, with a little context.
@@ -130,7 +154,11 @@ func (c *Collector) Add(method string, rec record.Record, pred []record.Span) {
 			continue
 		}
 		e.Method, e.DocID, e.Language = method, rec.ID, rec.Language
-		e.Segments = segments(runes, gold, e.Start, e.End, c.opts.Context, c.opts.ShowPII)
+		others := p
+		if e.Kind == FalsePositive {
+			others = gold
+		}
+		e.Segments = segments(runes, gold, overlaps(record.Span{Start: e.Start, End: e.End}, others), e.Start, e.End, c.opts.Context, c.opts.ShowPII)
 		if c.seen[key] == nil {
 			c.seen[key] = map[string]bool{}
 		}
@@ -193,9 +221,40 @@ func overlapping(s record.Span, others []record.Span) string {
 	return ""
 }
 
-// segments cuts text[start-ctx : end+ctx] into pieces of equal gold-span and
-// focus membership, masking gold PII unless showPII.
-func segments(text []rune, gold []record.Span, start, end, ctx int, showPII bool) []Segment {
+// overlaps returns the spans that share a code point with s.
+func overlaps(s record.Span, spans []record.Span) []record.Span {
+	var out []record.Span
+	for _, o := range spans {
+		if o.Overlaps(s) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// shape replaces letters by X or x and digits by 9.
+func shape(rs []rune) string {
+	out := make([]rune, len(rs))
+	for i, r := range rs {
+		switch {
+		case unicode.IsUpper(r):
+			out[i] = 'X'
+		case unicode.IsLetter(r):
+			out[i] = 'x'
+		case unicode.IsDigit(r):
+			out[i] = '9'
+		default:
+			out[i] = r
+		}
+	}
+	return string(out)
+}
+
+// segments cuts text[start-ctx : end+ctx] into pieces of equal gold-span,
+// focus and other-span membership, masking gold PII unless showPII: a gold
+// span that overlaps the error keeps its shape (Segment.Shape), the others
+// become "[LABEL]".
+func segments(text []rune, gold, others []record.Span, start, end, ctx int, showPII bool) []Segment {
 	from := max(0, start-ctx)
 	to := min(len(text), end+ctx)
 	goldAt := func(i int) int {
@@ -206,6 +265,15 @@ func segments(text []rune, gold []record.Span, start, end, ctx int, showPII bool
 		}
 		return -1
 	}
+	otherAt := func(i int) int {
+		for k, o := range others {
+			if i >= o.Start && i < o.End {
+				return k
+			}
+		}
+		return -1
+	}
+	errSpan := record.Span{Start: start, End: end}
 	var out []Segment
 	if from > 0 {
 		out = append(out, Segment{Text: "…"})
@@ -213,16 +281,23 @@ func segments(text []rune, gold []record.Span, start, end, ctx int, showPII bool
 	for i := from; i < to; {
 		g := goldAt(i)
 		focus := i >= start && i < end
+		other := otherAt(i)
 		j := i + 1
-		for j < to && goldAt(j) == g && (j >= start && j < end) == focus {
+		for j < to && goldAt(j) == g && (j >= start && j < end) == focus && otherAt(j) == other {
 			j++
 		}
-		seg := Segment{Text: string(text[i:j]), Focus: focus}
+		seg := Segment{Text: string(text[i:j]), Focus: focus, Other: other >= 0, OtherStart: other >= 0 && i == others[other].Start}
 		if g >= 0 {
 			seg.Gold = gold[g].Label
 			if !showPII {
 				seg.Text = "[" + gold[g].Label + "]"
 				seg.Masked = true
+				if gold[g].Overlaps(errSpan) {
+					seg.Shape = shape(text[i:j])
+					if j == gold[g].End || j == to {
+						seg.End = gold[g].Label
+					}
+				}
 			}
 		}
 		out = append(out, seg)

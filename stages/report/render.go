@@ -39,6 +39,7 @@ func (r *Report) Markdown() []byte {
 	if len(r.Notes) > 0 {
 		b.WriteString("\n")
 	}
+	r.markdownHeadline(&b)
 	b.WriteString("## Methods\n\n")
 	b.WriteString("| method | precision | recall | F1 | F2 | macro F1 | leak rate | documents | docs/s | cost / 1k docs |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
@@ -69,6 +70,7 @@ func (r *Report) Markdown() []byte {
 			b.WriteString("\n")
 		}
 	}
+	r.markdownViews(&b)
 	b.WriteString("\n## Worst classes\n")
 	for _, m := range r.Methods {
 		fmt.Fprintf(&b, "\n**%s**\n\n| class | F1 | precision | recall | support | most confused with |\n|---|---|---|---|---|---|\n", mdEscape(m.Name))
@@ -89,14 +91,23 @@ func (r *Report) Markdown() []byte {
 	}
 	if len(r.Examples) > 0 {
 		b.WriteString("\n## Example errors\n\n")
+		b.WriteString("The erroneous span is in bold, the overlapping span of the other side in italics; gold PII that overlaps the error is shown by its shape (X/x letters, 9 digits) followed by its label, other gold PII as [LABEL].\n\n")
 		for _, e := range r.Examples {
 			fmt.Fprintf(&b, "- **%s** %s `%s`%s (doc %s): ", mdEscape(e.Method), kindName(e.Kind), mdEscape(e.Label), otherText(e), mdEscape(e.DocID))
 			for _, s := range e.Segments {
-				t := mdEscape(strings.ReplaceAll(s.Text, "\n", " "))
-				if s.Focus {
+				t := mdEscape(strings.ReplaceAll(s.Shown(), "\n", " "))
+				switch {
+				case s.Focus && s.Other:
+					fmt.Fprintf(&b, "***%s***", t)
+				case s.Focus:
 					fmt.Fprintf(&b, "**%s**", t)
-				} else {
+				case s.Other:
+					fmt.Fprintf(&b, "*%s*", t)
+				default:
 					b.WriteString(t)
+				}
+				if s.End != "" {
+					fmt.Fprintf(&b, "<sub>%s</sub>", mdEscape(s.End))
 				}
 			}
 			b.WriteString("\n")
@@ -184,6 +195,8 @@ var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"other":     func(e Example) string { return strings.ReplaceAll(otherText(e), `\`, "") },
 	"signed":    func(v float64) string { return fmt.Sprintf("%+.4f", v) },
 	"heat":      heatStyle,
+	"isNaN":     math.IsNaN,
+	"pct2":      func(v float64) string { return fmt.Sprintf("%.3f%%", 100*v) },
 	"precision": func(ci *score.ConfidenceIntervals) *score.Interval { return field(ci, 0) },
 	"recall":    func(ci *score.ConfidenceIntervals) *score.Interval { return field(ci, 1) },
 	"f1ci":      func(ci *score.ConfidenceIntervals) *score.Interval { return field(ci, 2) },
@@ -226,13 +239,29 @@ th{background:#f5f5f5}td.l,th.l{text-align:left}.ci{color:#777;font-size:.8rem;d
 .note{color:#555;margin:.1rem 0}.swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
 figure{margin:1rem 0;overflow-x:auto}figure svg{max-width:100%;height:auto}figcaption{color:#555;font-size:.85rem}
 .ex{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.85rem;background:#fafafa;border:1px solid #eee;padding:.4rem;margin:.3rem 0;white-space:pre-wrap}
-.ex .m{background:#e8e8e8;border-radius:3px;padding:0 2px;color:#555}.ex .f{outline:2px solid #d62728;background:#fde0e0}
+.ex .m{background:#e8e8e8;border-radius:3px;padding:0 2px;color:#555}
 .tag{font-size:.75rem;border-radius:3px;padding:0 .3rem;color:#fff}.fp{background:#d62728}.fn{background:#1f77b4}
+.ex .s{background:#dde8f5;color:#222;border-radius:0;padding:0}.ex .f{background:#fbd5d5;border-bottom:2px solid #d62728}
+.ex .o{border-top:2px solid #1f77b4}.ex .ob{border-left:2px solid #1f77b4}.ex .gl{font-size:.7rem;color:#1f77b4;font-family:system-ui,sans-serif;margin:0 .15rem 0 .1rem}
+.ex{line-height:1.9}
+.unmapped-warning{border:2px solid #d62728;background:#fdecea;padding:.6rem .9rem;margin:1rem 0;border-radius:4px}.unmapped-warning b{color:#a31515}
+td.na{background:#eee;color:#888;text-align:center}th[colspan]{text-align:center}
 </style>
 </head>
 <body>
 <h1>{{.Title}}</h1>
 {{range .Notes}}<p class="note">{{.}}</p>{{end}}
+{{with .Views.Unmapped}}<div class="unmapped-warning" id="unmapped-warning"><b>Warning: {{$.Views.UnmappedSpans}} gold spans have a label that no taxonomy map knows.</b> They are scored as misses for every method, so recall and F1 are too low. Map them with <code>label_map</code> (a shipped map such as <code>ai4privacy-400k</code> or <code>presidio</code>, or your own), or set them aside with <code>ignore_labels</code>.
+<table id="unmapped-table"><tr><th class="l">gold label</th><th>spans</th></tr>{{range .}}<tr><td class="l">{{.Label}}</td><td>{{.Count}}</td></tr>{{end}}</table></div>{{end}}
+
+<h2 id="headline">Headline</h2>
+<table id="headline-table">
+<tr><th class="l">method</th><th>strict F1</th><th>PII precision</th><th>PII recall</th><th>PII F2</th><th>leak rate</th><th>over-mask rate</th></tr>
+{{range $i, $m := .Methods}}<tr><td class="l"><span class="swatch" style="background:{{index $.Colors $i}}"></span>{{$m.Name}}</td><td>{{f4 $m.F1}}</td>
+{{with $m.PII}}<td>{{f4 .Precision}}</td><td>{{f4 .Recall}}</td><td>{{f4 .F2}}</td>{{else}}<td class="na">–</td><td class="na">–</td><td class="na">–</td>{{end}}
+<td>{{pct $m.LeakRate}}</td><td>{{if $m.HasCharacters}}{{pct $m.OverMaskRate}}{{else}}–{{end}}</td></tr>
+{{end}}</table>
+<p class="note">Strict F1: same label, same start and end. PII precision, recall and F2: labels ignored, a prediction matches a gold span when their character IoU is at least {{if .Views.HasPII}}{{.Views.IoU}}{{else}}the threshold{{end}}, one to one{{if .Views.MergeAdjacent}}, after merging adjacent spans of one entity group (separated only by spaces or punctuation){{end}}{{if .Views.MixedSettings}} (methods scored with different settings: see their metrics.json){{end}}. Leak rate: share of gold PII characters that no prediction covers. Over-mask rate: share of the non-whitespace characters outside gold PII that a prediction covers.</p>
 
 <h2 id="methods">Method comparison</h2>
 <table id="methods-table">
@@ -252,13 +281,45 @@ figure{margin:1rem 0;overflow-x:auto}figure svg{max-width:100%;height:auto}figca
 {{if .Classes}}
 <h2 id="per-class">Per-class F1</h2>
 <figure id="chart-f1" data-classes="{{len .Classes}}" data-methods="{{len .Methods}}">{{.Charts.F1Bars}}<figcaption>Strict F1 per class, one bar per class and method.</figcaption></figure>
-<figure id="chart-heatmap">{{.Charts.Heatmap}}<figcaption>Strict F1, classes × methods (grey: class never seen by the method).</figcaption></figure>
+<figure id="chart-heatmap">{{.Charts.Heatmap}}<figcaption>Strict F1, classes × methods (grey –: a class the method cannot produce, or never saw).</figcaption></figure>
 <table id="class-table"><tr><th class="l">class</th><th>support</th>{{range .Methods}}<th>{{.Name}}</th>{{end}}</tr>
-{{range .Classes}}<tr><td class="l">{{.Label}}</td><td>{{.Support}}</td>{{range .F1}}<td style="{{heat .}}">{{f1cell .}}</td>{{end}}</tr>
+{{range .Classes}}<tr><td class="l">{{.Label}}</td><td>{{.Support}}</td>{{range .F1}}{{if isNaN .}}<td class="na">–</td>{{else}}<td style="{{heat .}}">{{f1cell .}}</td>{{end}}{{end}}</tr>
 {{end}}</table>
 
 <h2 id="distribution">Class distribution</h2>
 <figure id="chart-distribution">{{.Charts.Distribution}}<figcaption>Gold spans per class in the evaluated documents.</figcaption></figure>
+{{end}}
+
+{{with .Views.Groups}}
+<h2 id="groups">Entity groups</h2>
+<table id="groups-table"><tr><th class="l" rowspan="2">group</th><th rowspan="2">support</th>{{range $.Methods}}<th colspan="4">{{.Name}}</th>{{end}}</tr>
+<tr>{{range $.Methods}}<th>strict F1</th><th>IoU F1</th><th>leak</th><th>over-mask</th>{{end}}</tr>
+{{range .}}<tr><td class="l">{{.Group}}</td><td>{{.Support}}</td>{{range .Cells}}{{if .Has}}{{if .Cannot}}<td class="na">–</td><td class="na">–</td>{{else}}<td style="{{heat .StrictF1}}">{{f4 .StrictF1}}</td><td style="{{heat .IoUF1}}">{{f4 .IoUF1}}</td>{{end}}<td>{{pct .LeakRate}}</td><td>{{pct2 .OverMsk}}</td>{{else}}<td class="na">–</td><td class="na">–</td><td class="na">–</td><td class="na">–</td>{{end}}{{end}}</tr>
+{{end}}</table>
+<p class="note">Gold and predicted labels mapped to their entity group. Strict: same group, same start and end. IoU: same group, character IoU at least the threshold, one to one. Leak: share of the group's gold characters no prediction covers; over-mask: share of all clean characters that the group's predictions cover. Grey –: the method cannot produce any class of the group.</p>
+{{end}}
+
+{{with .Views.Languages}}
+<h2 id="languages">Per language</h2>
+<table id="language-table"><tr><th class="l">language</th><th class="l">method</th><th>documents</th><th>precision</th><th>recall</th><th>F1</th><th>PII F2</th><th>leak rate</th><th>over-mask rate</th></tr>
+{{range .}}<tr><td class="l">{{.Language}}</td><td class="l">{{.Method}}</td><td>{{.Documents}}</td><td>{{f4 .Precision}}</td><td>{{f4 .Recall}}</td><td>{{f4 .F1}}</td>{{if .HasViews}}<td>{{f4 .PIIF2}}</td>{{else}}<td class="na">–</td>{{end}}<td>{{pct .LeakRate}}</td>{{if .HasViews}}<td>{{pct2 .OverMaskRate}}</td>{{else}}<td class="na">–</td>{{end}}</tr>
+{{end}}</table>
+{{end}}
+
+{{with .Views.Schemas}}
+<h2 id="schemas">nervaluate schemas</h2>
+<table id="schemas-table"><tr><th class="l">method</th><th class="l">schema</th><th>COR</th><th>INC</th><th>PAR</th><th>MIS</th><th>SPU</th><th>precision</th><th>recall</th><th>F1</th></tr>
+{{range .}}<tr><td class="l">{{.Method}}</td><td class="l">{{.Schema}}</td><td>{{.COR}}</td><td>{{.INC}}</td><td>{{.PAR}}</td><td>{{.MIS}}</td><td>{{.SPU}}</td><td>{{f4 .Precision}}</td><td>{{f4 .Recall}}</td><td>{{f4 .F1}}</td></tr>
+{{end}}</table>
+<p class="note">SemEval-2013 9.1 schemas as nervaluate computes them: strict (bounds and type), exact (bounds), partial (bounds, half credit for overlaps), ent_type (type, any overlap).</p>
+{{end}}
+
+{{with .Views.Tokens}}
+<h2 id="tokens">Token level</h2>
+<table id="tokens-table"><tr><th class="l">method</th><th>tokens</th><th>entity precision</th><th>entity recall</th><th>entity F1</th><th>token precision</th><th>token recall</th><th>token F1</th></tr>
+{{range .}}<tr><td class="l">{{.Method}}</td><td>{{.Tokens}}</td><td>{{f4 .Entities.Precision}}</td><td>{{f4 .Entities.Recall}}</td><td>{{f4 .Entities.F1}}</td><td>{{f4 .Labels.Precision}}</td><td>{{f4 .Labels.Recall}}</td><td>{{f4 .Labels.F1}}</td></tr>
+{{end}}</table>
+<p class="note">Spans turned into IOB2 tags on word tokens ({{(index . 0).Tokenizer}}: runs of letters and digits, each other character a token); entity: seqeval's default matching of tagged entities; token: micro figures over tokens tagged other than O, B/I ignored.</p>
 {{end}}
 
 <h2 id="worst">Worst classes</h2>
@@ -278,9 +339,9 @@ figure{margin:1rem 0;overflow-x:auto}figure svg{max-width:100%;height:auto}figca
 
 {{if .Examples}}
 <h2 id="examples">Example errors</h2>
-<p class="note">Gold PII in the context is shown as [LABEL] unless the report was configured with show_pii; the erroneous span is outlined.</p>
+<p class="note">The erroneous span is on a red ground, underlined in red; the spans of the other side that overlap it (the gold spans of a false positive, the predictions of a false negative) have a blue line above them, and a blue bar where each begins. Unless the report was configured with show_pii, gold PII is hidden: a gold span that overlaps the error is shown by its shape (X and x for letters, 9 for digits, other characters kept) on a blue ground with its label after it, every other one as [LABEL].</p>
 {{range .Examples}}<div class="ex" data-kind="{{.Kind}}"><span class="tag {{if eq .Kind "false_positive"}}fp{{else}}fn{{end}}">{{kindName .Kind}}</span> <b>{{.Method}}</b> {{.Label}}{{other .}} · doc {{.DocID}}
-{{range .Segments}}<span class="{{if .Masked}}m{{end}}{{if .Focus}} f{{end}}">{{.Text}}</span>{{end}}</div>
+{{range .Segments}}<span class="{{if .Masked}}m{{end}}{{if .Shape}} s{{end}}{{if .Focus}} f{{end}}{{if .Other}} o{{end}}{{if .OtherStart}} ob{{end}}"{{with .Gold}} title="gold {{.}}"{{end}}>{{.Shown}}</span>{{with .End}}<span class="gl">{{.}}</span>{{end}}{{end}}</div>
 {{end}}
 {{end}}
 

@@ -36,6 +36,8 @@ type RunStats struct {
 	DetectSeconds float64 `json:"detect_seconds"`
 	DocsPerSecond float64 `json:"docs_per_second"`
 	CostUSD       float64 `json:"cost_usd"`
+	// Classes are the classes the method can produce; nil when unknown.
+	Classes []string `json:"classes"`
 }
 
 // CostPer1k is the cost in USD per 1,000 documents (0 without documents).
@@ -103,14 +105,23 @@ type MethodRow struct {
 	ExactMatchAccuracy  float64
 	Failures            int64
 	HasStats, HasCounts bool
+	// PII is the label-agnostic span view, nil when the metrics have none;
+	// OverMaskRate is set when HasCharacters.
+	PII           *score.PIISpanMetrics
+	OverMaskRate  float64
+	HasCharacters bool
 }
 
 // ClassRow is one class: its gold support and each method's strict F1
-// (same order as Report.Methods; NaN when the method never saw the class).
+// (same order as Report.Methods; NaN when the method never saw the class or
+// cannot produce it).
 type ClassRow struct {
 	Label   string
 	Support int64
 	F1      []float64
+	// Cannot marks, per method, a class the method cannot produce (from
+	// RunStats.Classes); its F1 is NaN, shown grey "–".
+	Cannot []bool
 }
 
 // WorstClass is one of a method's weakest classes.
@@ -148,6 +159,9 @@ type Report struct {
 	Charts Charts
 	// Colors are the method colours in the charts, by method index.
 	Colors []string
+	// Views are the tables of the label-agnostic, group, character, token,
+	// per-language and nervaluate views (views.go).
+	Views Views
 }
 
 // Build derives every table and chart of the report.
@@ -176,9 +190,10 @@ func Build(ctx context.Context, in Inputs) (*Report, error) {
 			return nil, err
 		}
 		r.Methods = append(r.Methods, row)
-		r.Worst[m.Name] = worstClasses(m.Metrics, worstN)
+		r.Worst[m.Name] = worstClasses(m, worstN)
 	}
 	r.Classes = classRows(in.Methods)
+	r.Views = buildViews(in.Methods)
 	for i := range in.Methods {
 		for j := i + 1; j < len(in.Methods); j++ {
 			p, err := pair(ctx, in.Methods[i], in.Methods[j], in.Bootstrap)
@@ -208,6 +223,10 @@ func methodRow(ctx context.Context, m Method, opts score.BootstrapOptions) (Meth
 	if m.Stats != nil {
 		row.Failures = m.Stats.Failures
 	}
+	row.PII = m.Metrics.PIISpans
+	if ch := m.Metrics.Characters; ch != nil {
+		row.OverMaskRate, row.HasCharacters = ch.OverMaskRate, true
+	}
 	if row.CI == nil && len(m.DocCounts) > 0 {
 		o := opts
 		o.Beta = 2
@@ -224,10 +243,20 @@ func methodRow(ctx context.Context, m Method, opts score.BootstrapOptions) (Meth
 	return row, nil
 }
 
-func worstClasses(rep score.Report, n int) []WorstClass {
+// cannotProduce reports whether the method's run says it cannot produce
+// label (false when the run does not list its classes).
+func cannotProduce(m Method, label string) bool {
+	return m.Stats != nil && m.Stats.Classes != nil && !slices.Contains(m.Stats.Classes, label)
+}
+
+// worstClasses lists the method's n weakest classes with gold support,
+// leaving out those it cannot produce and never predicted (their F1 is 0 by
+// construction and says nothing new).
+func worstClasses(m Method, n int) []WorstClass {
+	rep := m.Metrics
 	var out []WorstClass
 	for label, c := range rep.PerClass {
-		if c.Support == 0 {
+		if c.Support == 0 || (c.Predicted == 0 && cannotProduce(m, label)) {
 			continue
 		}
 		w := WorstClass{Label: label, F1: c.F1, Precision: c.Precision, Recall: c.Recall, Support: c.Support, Predicted: c.Predicted}
@@ -266,8 +295,13 @@ func classRows(methods []Method) []ClassRow {
 		row := ClassRow{Label: label}
 		for _, m := range methods {
 			c, ok := m.Metrics.PerClass[label]
-			if !ok {
+			cannot := cannotProduce(m, label) && c.Predicted == 0
+			row.Cannot = append(row.Cannot, cannot)
+			if !ok || cannot {
 				row.F1 = append(row.F1, nan)
+				if ok {
+					row.Support = max(row.Support, c.Support)
+				}
 				continue
 			}
 			row.F1 = append(row.F1, c.F1)

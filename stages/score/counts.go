@@ -255,6 +255,9 @@ type Counts struct {
 	Views *ViewSettings `json:"views,omitempty"`
 	// Groups are the entity-group counts; empty without Views.
 	Groups map[string]*GroupCounts `json:"groups,omitempty"`
+	// UnmappedGold counts the gold spans whose label no taxonomy map knew,
+	// by label; set by the caller (the scorer never sees the input's maps).
+	UnmappedGold map[string]int64 `json:"unmapped_gold_labels,omitempty"`
 }
 
 // NewCounts returns empty counts.
@@ -322,6 +325,12 @@ func (c *Counts) Add(other *Counts) {
 		c.Views = nil
 	}
 	addGroups(&c.Groups, other.Groups)
+	for label, n := range other.UnmappedGold {
+		if c.UnmappedGold == nil {
+			c.UnmappedGold = map[string]int64{}
+		}
+		c.UnmappedGold[label] += n
+	}
 	c.Totals.Add(&other.Totals)
 	addClasses(c.Classes, other.Classes)
 	addConfusion(c.Confusion, other.Confusion)

@@ -104,8 +104,8 @@ type Report struct {
 	Groups     map[string]GroupMetrics `json:"groups,omitempty"`
 	Characters *CharacterMetrics       `json:"characters,omitempty"`
 	Tokens     *TokenMetrics           `json:"tokens,omitempty"`
-	// UnmappedGoldLabels counts gold labels that no taxonomy map knew,
-	// set by the caller; empty when every gold label was mapped.
+	// UnmappedGoldLabels counts gold spans by label that no taxonomy map
+	// knew (Counts.UnmappedGold); absent when every gold label was mapped.
 	UnmappedGoldLabels map[string]int64 `json:"unmapped_gold_labels,omitempty"`
 	// ConfidenceIntervals is set by the caller from Bootstrap.
 	ConfidenceIntervals *ConfidenceIntervals `json:"confidence_intervals,omitempty"`
@@ -233,6 +233,9 @@ func (c *Counts) Metrics(beta float64) Report {
 	r.Confusion = denseConfusion(c.Confusion)
 	if c.Views != nil {
 		c.viewMetrics(&r, beta)
+	}
+	if len(c.UnmappedGold) > 0 {
+		r.UnmappedGoldLabels = maps.Clone(c.UnmappedGold)
 	}
 	return r
 }
