@@ -589,3 +589,19 @@ func TestReadMetricsCountsVersion1(t *testing.T) {
 		t.Error("metrics without views write a pii_spans section")
 	}
 }
+
+func TestUnmappedGoldSummedAndReported(t *testing.T) {
+	a, b := NewCounts(), NewCounts()
+	a.UnmappedGold = map[string]int64{"GIVENNAME": 2, "SURNAME": 1}
+	b.UnmappedGold = map[string]int64{"GIVENNAME": 3}
+	total := NewCounts()
+	total.Add(a)
+	total.Add(b)
+	want := map[string]int64{"GIVENNAME": 5, "SURNAME": 1}
+	if r := total.Metrics(2); !reflect.DeepEqual(r.UnmappedGoldLabels, want) || !reflect.DeepEqual(r.Counts.UnmappedGold, want) {
+		t.Errorf("unmapped %v (counts %v), want %v", r.UnmappedGoldLabels, r.Counts.UnmappedGold, want)
+	}
+	if r := NewCounts().Metrics(2); r.UnmappedGoldLabels != nil {
+		t.Errorf("no unmapped label reported as %v", r.UnmappedGoldLabels)
+	}
+}
