@@ -91,25 +91,10 @@ func (r *Report) Markdown() []byte {
 	}
 	if len(r.Examples) > 0 {
 		b.WriteString("\n## Example errors\n\n")
-		b.WriteString("The erroneous span is in bold, the overlapping span of the other side in italics; gold PII that overlaps the error is shown by its shape (X/x letters, 9 digits) followed by its label, other gold PII as [LABEL].\n\n")
+		b.WriteString("The erroneous span is in bold, the overlapping spans of the other side in italics (¦ where one of them begins); gold PII that overlaps the error is shown by its shape (X/x letters, 9 digits) followed by its label, other gold PII as [LABEL].\n\n")
 		for _, e := range r.Examples {
 			fmt.Fprintf(&b, "- **%s** %s `%s`%s (doc %s): ", mdEscape(e.Method), kindName(e.Kind), mdEscape(e.Label), otherText(e), mdEscape(e.DocID))
-			for _, s := range e.Segments {
-				t := mdEscape(strings.ReplaceAll(s.Shown(), "\n", " "))
-				switch {
-				case s.Focus && s.Other:
-					fmt.Fprintf(&b, "***%s***", t)
-				case s.Focus:
-					fmt.Fprintf(&b, "**%s**", t)
-				case s.Other:
-					fmt.Fprintf(&b, "*%s*", t)
-				default:
-					b.WriteString(t)
-				}
-				if s.End != "" {
-					fmt.Fprintf(&b, "<sub>%s</sub>", mdEscape(s.End))
-				}
-			}
+			b.WriteString(markdownSegments(e.Segments))
 			b.WriteString("\n")
 		}
 	}
@@ -117,6 +102,51 @@ func (r *Report) Markdown() []byte {
 		fmt.Fprintf(&b, "\n## %s\n\n%s\n", mdEscape(s.Title), strings.TrimRight(s.Markdown, "\n"))
 	}
 	return []byte(b.String())
+}
+
+// markdownSegments renders an example's pieces: runs of pieces with the same
+// emphasis are joined,
+// with ¦ where a span of the other side begins inside a run, and a gold
+// span's label after its shape.
+func markdownSegments(segs []Segment) string {
+	var b strings.Builder
+	// HTML emphasis (GitHub Markdown keeps <b> and <i>): unlike ** and *,
+	// it survives adjacent runs and spaces at a run's edges.
+	mark := func(s Segment) string {
+		switch {
+		case s.Focus && s.Other:
+			return "bi"
+		case s.Focus:
+			return "b"
+		case s.Other:
+			return "i"
+		}
+		return ""
+	}
+	open := map[string]string{"bi": "<b><i>", "b": "<b>", "i": "<i>"}
+	closing := map[string]string{"bi": "</i></b>", "b": "</b>", "i": "</i>"}
+	for i := 0; i < len(segs); {
+		m := mark(segs[i])
+		var run strings.Builder
+		j := i
+		for ; j < len(segs) && mark(segs[j]) == m; j++ {
+			if j > i && segs[j].OtherStart {
+				run.WriteString("¦")
+			}
+			run.WriteString(mdEscape(strings.ReplaceAll(segs[j].Shown(), "\n", " ")))
+			if segs[j].End != "" {
+				if j+1 < len(segs) && mark(segs[j+1]) == m {
+					fmt.Fprintf(&run, "<sub>%s</sub>", mdEscape(segs[j].End))
+				}
+			}
+		}
+		fmt.Fprintf(&b, "%s%s%s", open[m], run.String(), closing[m])
+		if end := segs[j-1].End; end != "" {
+			fmt.Fprintf(&b, "<sub>%s</sub>", mdEscape(end))
+		}
+		i = j
+	}
+	return b.String()
 }
 
 // WriteMarkdown writes the Markdown summary to path atomically.
