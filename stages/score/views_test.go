@@ -605,3 +605,16 @@ func TestUnmappedGoldSummedAndReported(t *testing.T) {
 		t.Errorf("no unmapped label reported as %v", r.UnmappedGoldLabels)
 	}
 }
+
+func BenchmarkScorerScore(b *testing.B) {
+	docs := genDocs(5, 1000)
+	texts := withTexts(docs, 6)
+	s := mustScorer(b, ViewSettings{MergeAdjacent: true})
+	c := s.NewCounts()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := i % len(docs)
+		dc := s.Score(texts[k], docs[k].Gold, docs[k].Pred, docs[k].Language)
+		c.AddDoc(&dc)
+	}
+}
