@@ -281,7 +281,7 @@ td.na{background:#eee;color:#888;text-align:center}th[colspan]{text-align:center
 <body>
 <h1>{{.Title}}</h1>
 {{range .Notes}}<p class="note">{{.}}</p>{{end}}
-{{with .Views.Unmapped}}<div class="unmapped-warning" id="unmapped-warning"><b>Warning: {{$.Views.UnmappedSpans}} gold spans have a label that no taxonomy map knows.</b> They are scored as misses for every method, so recall and F1 are too low. Map them with <code>label_map</code> (a shipped map such as <code>ai4privacy-400k</code> or <code>presidio</code>, or your own), or set them aside with <code>ignore_labels</code>.
+{{with .Views.Unmapped}}<div class="unmapped-warning" id="unmapped-warning"><b>Warning: {{$.Views.UnmappedSpans}} gold spans have a label that no taxonomy map knows.</b> They are scored as misses for every method, so recall and F1 are too low. Map them with <code>label_map</code> (a shipped map such as <code>ai4privacy-400k</code> or <code>presidio</code>, or your own; labels with no single class, such as Presidio's PERSON, need <code>taxonomy: groups</code>), or set them aside with <code>ignore_labels</code>.
 <table id="unmapped-table"><tr><th class="l">gold label</th><th>spans</th></tr>{{range .}}<tr><td class="l">{{.Label}}</td><td>{{.Count}}</td></tr>{{end}}</table></div>{{end}}
 
 <h2 id="headline">Headline</h2>
@@ -289,7 +289,7 @@ td.na{background:#eee;color:#888;text-align:center}th[colspan]{text-align:center
 <tr><th class="l">method</th><th>strict F1</th><th>PII precision</th><th>PII recall</th><th>PII F2</th><th>leak rate</th><th>over-mask rate</th></tr>
 {{range $i, $m := .Methods}}<tr><td class="l"><span class="swatch" style="background:{{index $.Colors $i}}"></span>{{$m.Name}}</td><td>{{f4 $m.F1}}</td>
 {{with $m.PII}}<td>{{f4 .Precision}}</td><td>{{f4 .Recall}}</td><td>{{f4 .F2}}</td>{{else}}<td class="na">–</td><td class="na">–</td><td class="na">–</td>{{end}}
-<td>{{pct $m.LeakRate}}</td><td>{{if $m.HasCharacters}}{{pct $m.OverMaskRate}}{{else}}–{{end}}</td></tr>
+<td>{{pct $m.LeakRate}}</td><td>{{if $m.HasCharacters}}{{pct2 $m.OverMaskRate}}{{else}}–{{end}}</td></tr>
 {{end}}</table>
 <p class="note">Strict F1: same label, same start and end. PII precision, recall and F2: labels ignored, a prediction matches a gold span when their character IoU is at least {{if .Views.HasPII}}{{.Views.IoU}}{{else}}the threshold{{end}}, one to one{{if .Views.MergeAdjacent}}, after merging adjacent spans of one entity group (separated only by spaces or punctuation){{end}}{{if .Views.MixedSettings}} (methods scored with different settings: see their metrics.json){{end}}. Leak rate: share of gold PII characters that no prediction covers. Over-mask rate: share of the non-whitespace characters outside gold PII that a prediction covers.</p>
 

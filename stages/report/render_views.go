@@ -11,7 +11,7 @@ func pctText(v float64) string { return fmt.Sprintf("%.2f%%", 100*v) }
 func (r *Report) markdownHeadline(b *strings.Builder) {
 	v := r.Views
 	if len(v.Unmapped) > 0 {
-		fmt.Fprintf(b, "> **WARNING: %d gold spans have a label that no taxonomy map knows.** They are scored as misses for every method. Map them with `label_map` or set them aside with `ignore_labels`.\n>\n", v.UnmappedSpans)
+		fmt.Fprintf(b, "> **WARNING: %d gold spans have a label that no taxonomy map knows.** They are scored as misses for every method. Map them with `label_map` (labels with no single class, such as Presidio's PERSON, need `taxonomy: groups`) or set them aside with `ignore_labels`.\n>\n", v.UnmappedSpans)
 		for _, u := range v.Unmapped {
 			fmt.Fprintf(b, "> - %s: %d\n", mdEscape(u.Label), u.Count)
 		}
@@ -25,7 +25,7 @@ func (r *Report) markdownHeadline(b *strings.Builder) {
 		}
 		over := "–"
 		if m.HasCharacters {
-			over = pctText(m.OverMaskRate)
+			over = fmt.Sprintf("%.3f%%", 100*m.OverMaskRate)
 		}
 		fmt.Fprintf(b, "| %s | %.4f | %s | %s | %s |\n", mdEscape(m.Name), m.F1, pii, pctText(m.LeakRate), over)
 	}
