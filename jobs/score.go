@@ -232,6 +232,7 @@ func Score(ctx context.Context, opts ScoreOptions, env *Env) (*score.Report, *Sc
 	if name == "" {
 		name = filepath.Base(opts.Pred)
 	}
+	counts.UnmappedGold = unmappedCounts(sum.UnmappedGold)
 	rep := counts.Metrics(opts.Beta)
 	rep.ExperimentName = "score"
 	rep.ModelName = name
