@@ -38,7 +38,9 @@ package jobs
 // skips the documents of recorded parts. At the end every final file is
 // assembled from the parts under a temporary name and renamed, and .work is
 // removed. Masking is deterministic, so the result is byte-identical to an
-// uninterrupted run (vault.bin excepted: its nonces are random).
+// uninterrupted run (vault.bin excepted: its nonces are random; and a
+// redacted PDF has the same page images, but fpdf may write its image
+// objects in another order).
 
 import (
 	"bytes"
@@ -105,6 +107,7 @@ type maskItem struct {
 	// redacted PDF pages: the page's words and boxes, the PDF and its
 	// page count.
 	layout   *pdf.LayoutPage
+	redacted []byte // the page image with the masked words blacked out (PNG)
 	pdfPath  string
 	pdfPages int
 	preds    []mask.MethodSpans
@@ -318,12 +321,17 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 				return nil, fmt.Errorf("%s: %w", it.rec.Origin, err)
 			}
 			it.res = res
+			if it.layout != nil { // rendered here, in parallel; written in order
+				if it.redacted, err = m.renderRedacted(ctx, it); err != nil {
+					return nil, err
+				}
+			}
 		}
 		return items, nil
 	})
 	pipeline.Sink(r, "write", masked, func(ctx context.Context, items []*maskItem) error {
 		for _, it := range items {
-			if err := m.consume(ctx, it); err != nil {
+			if err := m.consume(it); err != nil {
 				return err
 			}
 		}
@@ -597,22 +605,23 @@ func (m *maskRun) produceRedacted(ctx context.Context, in maskInput, n int, send
 	return nil
 }
 
-// redactedPage renders it's page with the masked words blacked out into the
-// work directory and, after the PDF's last page, assembles the redacted PDF
-// at masked/<its path>.
-func (m *maskRun) redactedPage(ctx context.Context, it *maskItem) error {
-	h := sha256.Sum256([]byte(it.out))
-	dir := filepath.Join(m.store.Dir(), "pdf", hex.EncodeToString(h[:8]))
+// renderRedacted renders it's page with the words of its masked spans
+// blacked out.
+func (m *maskRun) renderRedacted(ctx context.Context, it *maskItem) ([]byte, error) {
 	ranges := make([][2]int, len(it.res.Replacements))
 	for i, r := range it.res.Replacements {
 		ranges[i] = [2]int{r.Start, r.End}
 	}
 	src := pdf.Source{Path: it.pdfPath}
-	img, err := pdf.RedactPage(ctx, src, it.page, m.pdfDPI, it.layout.Width, it.layout.Height, it.layout.BoxesFor(ranges), 1)
-	if err != nil {
-		return err
-	}
-	if err := write.WriteFileAtomic(filepath.Join(dir, fmt.Sprintf("page-%06d.png", it.page)), img); err != nil {
+	return pdf.RedactPage(ctx, src, it.page, m.pdfDPI, it.layout.Width, it.layout.Height, it.layout.BoxesFor(ranges), 1)
+}
+
+// redactedPage writes it's redacted page image into the work directory and,
+// after the PDF's last page, assembles the redacted PDF at masked/<its path>.
+func (m *maskRun) redactedPage(it *maskItem) error {
+	h := sha256.Sum256([]byte(it.out))
+	dir := filepath.Join(m.store.Dir(), "pdf", hex.EncodeToString(h[:8]))
+	if err := write.WriteFileAtomic(filepath.Join(dir, fmt.Sprintf("page-%06d.png", it.page)), it.redacted); err != nil {
 		return err
 	}
 	if it.page < it.pdfPages {
@@ -662,7 +671,7 @@ type auditLine struct {
 
 // consume writes one masked document into the current part (sink: ordered,
 // one at a time).
-func (m *maskRun) consume(ctx context.Context, it *maskItem) error {
+func (m *maskRun) consume(it *maskItem) error {
 	if p := int(it.idx / m.partDocs); p != m.part {
 		if err := m.flushPart(); err != nil {
 			return err
@@ -685,7 +694,7 @@ func (m *maskRun) consume(ctx context.Context, it *maskItem) error {
 			return fmt.Errorf("%s: %w", it.rec.Origin, err)
 		}
 	} else if it.layout != nil {
-		if err := m.redactedPage(ctx, it); err != nil {
+		if err := m.redactedPage(it); err != nil {
 			return err
 		}
 		outRel = fmt.Sprintf("%s#page=%d", it.out, it.page)

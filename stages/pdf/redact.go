@@ -352,23 +352,23 @@ const DefaultRedactDPI = 150
 // RedactPage renders page (1-based) of the PDF at dpi (pdftoppm, colour)
 // and paints the boxes (points, top-left origin, on a page of the given
 // size in points) black, each grown by pad points. It returns the page
-// image as PNG.
+// image as PNG (greyscale when the page has no colour).
 func RedactPage(ctx context.Context, src Source, page, dpi int, width, height float64, boxes []Box, pad float64) ([]byte, error) {
 	if dpi <= 0 {
 		dpi = DefaultRedactDPI
 	}
 	p := strconv.Itoa(page)
-	raw, err := poppler(ctx, src, "pdftoppm", []string{"-f", p, "-l", p, "-r", strconv.Itoa(dpi), "-png", "-singlefile"})
+	// Raw PPM on stdout: pdftoppm's own PNG encoding costs ten times the
+	// rendering.
+	raw, err := poppler(ctx, src, "pdftoppm", []string{"-f", p, "-l", p, "-r", strconv.Itoa(dpi), "-singlefile"})
 	if err != nil {
 		return nil, fmt.Errorf("%s page %d: %w", src, page, err)
 	}
-	img, err := png.Decode(bytes.NewReader(raw))
+	canvas, err := decodePPM(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s page %d: pdftoppm wrote no PNG image: %w", src, page, err)
+		return nil, fmt.Errorf("%s page %d: pdftoppm output: %w", src, page, err)
 	}
-	b := img.Bounds()
-	canvas := image.NewRGBA(b)
-	draw.Draw(canvas, b, img, b.Min, draw.Src)
+	b := canvas.Bounds()
 	if width <= 0 || height <= 0 {
 		width, height = float64(b.Dx())*72/float64(dpi), float64(b.Dy())*72/float64(dpi)
 	}
@@ -376,16 +376,76 @@ func RedactPage(ctx context.Context, src Source, page, dpi int, width, height fl
 	black := image.NewUniform(color.Black)
 	for _, bx := range boxes {
 		r := image.Rect(
-			b.Min.X+int(math.Floor((bx.X0-pad)*sx)), b.Min.Y+int(math.Floor((bx.Y0-pad)*sy)),
-			b.Min.X+int(math.Ceil((bx.X1+pad)*sx)), b.Min.Y+int(math.Ceil((bx.Y1+pad)*sy)),
+			int(math.Floor((bx.X0-pad)*sx)), int(math.Floor((bx.Y0-pad)*sy)),
+			int(math.Ceil((bx.X1+pad)*sx)), int(math.Ceil((bx.Y1+pad)*sy)),
 		).Intersect(b)
 		draw.Draw(canvas, r, black, image.Point{}, draw.Src)
 	}
+	var img image.Image = canvas
+	if g := grey(canvas); g != nil {
+		img = g
+	}
 	var out bytes.Buffer
-	if err := png.Encode(&out, canvas); err != nil {
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&out, img); err != nil {
 		return nil, fmt.Errorf("%s page %d: encode: %w", src, page, err)
 	}
 	return out.Bytes(), nil
+}
+
+// decodePPM reads a binary PPM (P6, maxval 255) as pdftoppm writes it.
+func decodePPM(raw []byte) (*image.RGBA, error) {
+	var fields [4]string
+	pos := 0
+	for i := 0; i < 4; i++ {
+		for pos < len(raw) {
+			c := raw[pos]
+			if c == '#' {
+				for pos < len(raw) && raw[pos] != '\n' {
+					pos++
+				}
+				continue
+			}
+			if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+				break
+			}
+			pos++
+		}
+		start := pos
+		for pos < len(raw) && raw[pos] != ' ' && raw[pos] != '\t' && raw[pos] != '\n' && raw[pos] != '\r' {
+			pos++
+		}
+		fields[i] = string(raw[start:pos])
+	}
+	pos++ // the one whitespace byte before the pixels
+	w, err1 := strconv.Atoi(fields[1])
+	h, err2 := strconv.Atoi(fields[2])
+	if fields[0] != "P6" || fields[3] != "255" || err1 != nil || err2 != nil || w <= 0 || h <= 0 {
+		return nil, fmt.Errorf("not an 8-bit binary PPM (header %q)", strings.Join(fields[:], " "))
+	}
+	if len(raw)-pos < w*h*3 {
+		return nil, fmt.Errorf("PPM of %dx%d has %d bytes of pixels, want %d", w, h, len(raw)-pos, w*h*3)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	px := raw[pos:]
+	for i, j := 0, 0; i < w*h*3; i, j = i+3, j+4 {
+		img.Pix[j], img.Pix[j+1], img.Pix[j+2], img.Pix[j+3] = px[i], px[i+1], px[i+2], 0xff
+	}
+	return img, nil
+}
+
+// grey returns img as greyscale when every pixel is grey, else nil.
+func grey(img *image.RGBA) *image.Gray {
+	for i := 0; i < len(img.Pix); i += 4 {
+		if img.Pix[i] != img.Pix[i+1] || img.Pix[i] != img.Pix[i+2] {
+			return nil
+		}
+	}
+	g := image.NewGray(img.Bounds())
+	for i, j := 0, 0; i < len(img.Pix); i, j = i+4, j+1 {
+		g.Pix[j] = img.Pix[i]
+	}
+	return g
 }
 
 // PageImage is one page of an assembled PDF.
@@ -397,8 +457,9 @@ type PageImage struct {
 }
 
 // Assemble writes a PDF with one page per image, each image covering its
-// whole page, and nothing else: no text, no fonts, fixed dates (the same
-// images give the same bytes).
+// whole page, and nothing else: no text, no fonts, fixed dates. The same
+// images give the same pages, but not always the same bytes: fpdf writes
+// image objects of equal width in map order.
 func Assemble(pages []PageImage) ([]byte, error) {
 	if len(pages) == 0 {
 		return nil, errors.New("assemble: no pages")

@@ -4,10 +4,15 @@ package pdftest
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font"
@@ -58,4 +63,34 @@ func ScannedPDF(lines []string) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// PageImages returns the images of a PDF, page by page, as poppler's
+// pdfimages extracts them (PNG, in page order): two PDFs with the same
+// images give the same list, whatever the order of their objects.
+func PageImages(pdf []byte) ([][]byte, error) {
+	dir, err := os.MkdirTemp("", "pdfimages-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	in := filepath.Join(dir, "in.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		return nil, err
+	}
+	if out, err := exec.Command("pdfimages", "-png", in, filepath.Join(dir, "img")).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("pdfimages: %w: %s", err, out)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "img-*.png"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	imgs := make([][]byte, len(files))
+	for i, f := range files {
+		if imgs[i], err = os.ReadFile(f); err != nil {
+			return nil, err
+		}
+	}
+	return imgs, nil
 }
