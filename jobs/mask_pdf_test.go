@@ -239,3 +239,56 @@ func TestMaskRedactedPDFConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMaskPDFOutput masks a 20-page A4 PDF (40 lines a page, an e-mail
+// address and an IBAN on each line) with the rules method, as Markdown
+// pages and as a redacted PDF:
+//
+//	go test ./jobs -run '^$' -bench MaskPDFOutput -benchtime 3x
+func BenchmarkMaskPDFOutput(b *testing.B) {
+	if !pdf.Available() {
+		b.Skip("poppler-utils missing")
+	}
+	dir := b.TempDir()
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	p := fpdf.New("P", "mm", "A4", "")
+	for i := 0; i < 20; i++ {
+		p.AddPage()
+		p.SetFont("Helvetica", "", 11)
+		for j := 0; j < 40; j++ {
+			p.Cell(0, 6, fmt.Sprintf("Line %d, page %d: mail person%d@example.com, IBAN FR7630006000011234567890189.", j, i, j))
+			p.Ln(6)
+		}
+	}
+	if err := p.OutputFileAndClose(filepath.Join(in, "doc.pdf")); err != nil {
+		b.Fatal(err)
+	}
+	for _, mode := range []string{"markdown", "redacted"} {
+		b.Run(mode, func(b *testing.B) {
+			var size int64
+			for i := 0; i < b.N; i++ {
+				out := filepath.Join(dir, fmt.Sprintf("%s-%d", mode, i))
+				path := out + ".yaml"
+				os.WriteFile(path, []byte(fmt.Sprintf("kind: mask\ninput: {paths: [%s]}\nmethods: [{name: rules, type: rules}]\nmask: {pdf_output: %s}\noutput: {dir: %s}\n", in, mode, out)), 0o644)
+				var log bytes.Buffer
+				env := maskEnv(&log)
+				l, err := Load(path, env)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := Run(context.Background(), l, env); err != nil {
+					b.Fatalf("%v\n%s", err, log.String())
+				}
+				if mode == "redacted" {
+					st, _ := os.Stat(filepath.Join(out, "masked", "doc.pdf"))
+					size = st.Size()
+				}
+			}
+			b.ReportMetric(float64(b.N*20)/b.Elapsed().Seconds(), "pages/s")
+			if size > 0 {
+				b.ReportMetric(float64(size)/20/1024, "KiB/page")
+			}
+		})
+	}
+}
