@@ -70,9 +70,9 @@ const (
 	EnvEndpoint = "HF_ENDPOINT"
 )
 
-// ErrOffline marks a file that HF_HUB_OFFLINE=1 kept from being fetched
-// because it is not in the cache.
-var ErrOffline = errors.New("not in the cache and HF_HUB_OFFLINE=1")
+// ErrOffline marks a file that is not in the cache when the cache is all
+// there is (HF_HUB_OFFLINE=1, or a server that cannot be reached).
+var ErrOffline = errors.New("not in the cache")
 
 // ErrNotFound marks a repository, revision or file the server does not have
 // (HTTP 404, or the Hub's X-Error-Code).
@@ -315,24 +315,27 @@ func (c *Client) file(ctx context.Context, ref Ref, repoDir, rev, commit, p stri
 		}
 	}
 	if c.Offline {
-		cm := at
-		if !commitRE.MatchString(cm) {
-			raw, err := os.ReadFile(filepath.Join(repoDir, "refs", filepath.FromSlash(rev)))
-			if err != nil {
-				return "", "", fmt.Errorf("%s: revision %q %w (%s)", ref, rev, ErrOffline, filepath.Join(repoDir, "refs"))
-			}
-			cm = strings.TrimSpace(string(raw))
+		b, cm, err := c.cached(ref, repoDir, rev, at, p)
+		if errors.Is(err, ErrOffline) {
+			err = fmt.Errorf("%w (HF_HUB_OFFLINE=1: the cache only)", err)
 		}
-		if b, ok := cachedPointer(repoDir, cm, p); ok {
-			return b, cm, nil
-		}
-		if _, err := os.Stat(filepath.Join(repoDir, ".no_exist", cm, filepath.FromSlash(p))); err == nil {
-			return "", cm, fmt.Errorf("%s: %w (cached)", p, ErrNotFound)
-		}
-		return "", cm, fmt.Errorf("%s: file %s at commit %s %w (%s)", ref, p, cm, ErrOffline, repoDir)
+		return b, cm, err
 	}
 
 	meta, err := c.head(ctx, ref.Repo, at, p)
+	if errors.Is(err, errNetwork) && ctx.Err() == nil {
+		// The server cannot be reached: what the cache holds for this
+		// revision will do (as huggingface_hub does).
+		if b, cm, cerr := c.cached(ref, repoDir, rev, at, p); cerr == nil {
+			if c.Logger != nil {
+				c.Logger.Warn("model server unreachable, using the cached file", "repo", ref.Repo, "file", p, "commit", cm)
+			}
+			return b, cm, nil
+		} else if errors.Is(cerr, ErrNotFound) || errors.Is(cerr, ErrOffline) {
+			return "", cm, fmt.Errorf("%w; %w", err, cerr)
+		}
+		return "", "", err
+	}
 	if err != nil {
 		if errors.Is(err, ErrNotFound) && meta.commit != "" {
 			// Remember that this commit has no such file (as huggingface_hub).
@@ -356,6 +359,27 @@ func (c *Client) file(ctx context.Context, ref Ref, repoDir, rev, commit, p stri
 		return "", meta.commit, fmt.Errorf("%s: cache: %w", ref, err)
 	}
 	return blob, meta.commit, nil
+}
+
+// cached answers from the cache alone: the commit revision rev (or the
+// pinned commit at) last resolved to, and file p of its snapshot. A file
+// not there wraps ErrOffline; one the repository lacks, ErrNotFound.
+func (c *Client) cached(ref Ref, repoDir, rev, at, p string) (string, string, error) {
+	cm := at
+	if !commitRE.MatchString(cm) {
+		raw, err := os.ReadFile(filepath.Join(repoDir, "refs", filepath.FromSlash(rev)))
+		if err != nil {
+			return "", "", fmt.Errorf("%s: revision %q %w (%s)", ref, rev, ErrOffline, filepath.Join(repoDir, "refs"))
+		}
+		cm = strings.TrimSpace(string(raw))
+	}
+	if b, ok := cachedPointer(repoDir, cm, p); ok {
+		return b, cm, nil
+	}
+	if _, err := os.Stat(filepath.Join(repoDir, ".no_exist", cm, filepath.FromSlash(p))); err == nil {
+		return "", cm, fmt.Errorf("%s: %w (cached)", p, ErrNotFound)
+	}
+	return "", cm, fmt.Errorf("%s: file %s at commit %s %w (%s)", ref, p, cm, ErrOffline, repoDir)
 }
 
 // cachedPointer returns the blob a snapshot pointer links to, when both exist.
@@ -466,7 +490,7 @@ func (c *Client) head(ctx context.Context, repo, rev, p string) (fileMeta, error
 		}
 		resp, err := hc.Do(req)
 		if err != nil {
-			return fileMeta{}, fmt.Errorf("%s: HEAD %s: %w", p, redact(u), err)
+			return fileMeta{}, fmt.Errorf("%s: HEAD %s: %w: %w", p, redact(u), errNetwork, err)
 		}
 		resp.Body.Close()
 		meta := fileMeta{commit: resp.Header.Get("X-Repo-Commit"), size: -1, location: u}
@@ -632,6 +656,9 @@ func lockFile(ctx context.Context, path string) (func(), error) {
 		}
 	}
 }
+
+// errNetwork marks a server that could not be reached (no HTTP answer).
+var errNetwork = errors.New("server unreachable")
 
 // errCut marks a transfer that stopped before the end (resumable).
 var errCut = errors.New("transfer cut")

@@ -389,3 +389,25 @@ func TestOfflineOptionalFileNeverFetched(t *testing.T) {
 		t.Error("tokenizer_config.json in the model directory")
 	}
 }
+
+// A server that cannot be reached: the cache serves a model fetched before
+// (as huggingface_hub does); with an empty cache the error says so.
+func TestUnreachableServerFallsBackToTheCache(t *testing.T) {
+	repo := baselineRepo(t)
+	s := hubtest.New(map[string]*hubtest.Repo{"piimask/baseline": repo})
+	cache := t.TempDir()
+	if _, err := client(s, cache).Model(context.Background(), mustRef(t, "hf://piimask/baseline")); err != nil {
+		t.Fatal(err)
+	}
+	url := s.URL
+	s.Close()
+	dir, err := (&hub.Client{Endpoint: url, CacheDir: cache}).Model(context.Background(), mustRef(t, "hf://piimask/baseline"))
+	if err != nil {
+		t.Fatalf("unreachable server, warm cache: %v", err)
+	}
+	checkModelDir(t, dir, repo)
+	_, err = (&hub.Client{Endpoint: url, CacheDir: t.TempDir()}).Model(context.Background(), mustRef(t, "hf://piimask/baseline"))
+	if err == nil || !strings.Contains(err.Error(), "server unreachable") || !strings.Contains(err.Error(), "config.json") {
+		t.Fatalf("unreachable server, empty cache: %v", err)
+	}
+}
