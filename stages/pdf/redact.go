@@ -20,6 +20,11 @@ package pdf
 // annotations, links, form fields, attachments, scripts, outlines or
 // metadata): only page images in which the masked words' pixels were
 // overwritten before encoding. What remains is what the image shows.
+// Annotations and form-field values are left out of the rendering (their
+// text is not in the text layer, so it is never checked). Limits: text that
+// is only pixels inside an image on a page that has a text layer is not
+// read (no OCR there), so it is neither detected nor blacked out; a span
+// that covers part of a word blacks out the whole word.
 
 import (
 	"bytes"
@@ -137,7 +142,7 @@ func ExtractLayout(ctx context.Context, path string, opts Options) ([]LayoutPage
 // pixel darker than near-white.
 func blankPage(ctx context.Context, src Source, page int) (bool, error) {
 	p := strconv.Itoa(page)
-	raw, err := poppler(ctx, src, "pdftoppm", []string{"-f", p, "-l", p, "-r", "24", "-gray", "-png", "-singlefile"})
+	raw, err := poppler(ctx, src, "pdftoppm", []string{"-f", p, "-l", p, "-r", "24", "-hide-annotations", "-gray", "-png", "-singlefile"})
 	if err != nil {
 		return false, fmt.Errorf("%s page %d: %w", src, page, err)
 	}
@@ -359,8 +364,9 @@ func RedactPage(ctx context.Context, src Source, page, dpi int, width, height fl
 	}
 	p := strconv.Itoa(page)
 	// Raw PPM on stdout: pdftoppm's own PNG encoding costs ten times the
-	// rendering.
-	raw, err := poppler(ctx, src, "pdftoppm", []string{"-f", p, "-l", p, "-r", strconv.Itoa(dpi), "-singlefile"})
+	// rendering. Annotations and form fields are not drawn: their text is
+	// not in the text layer pdftotext reads, so it could not be checked.
+	raw, err := poppler(ctx, src, "pdftoppm", []string{"-f", p, "-l", p, "-r", strconv.Itoa(dpi), "-hide-annotations", "-singlefile"})
 	if err != nil {
 		return nil, fmt.Errorf("%s page %d: %w", src, page, err)
 	}
