@@ -155,6 +155,8 @@ type Scoring struct {
 	// Bootstrap is the number of bootstrap resamples (0 = off).
 	Bootstrap int   `yaml:"bootstrap"`
 	Seed      int64 `yaml:"seed"`
+	// ScoringViews are iou and merge_adjacent (views.go).
+	ScoringViews `yaml:",inline"`
 }
 
 // Prepare configures the prepare job: a token-classification dataset, an
@@ -417,6 +419,7 @@ func (l *Loaded) semantic(rules Rules, missing []MissingVar, env LookupEnv) Prob
 	ps = append(ps, l.checkMetrics()...)
 	ps = append(ps, l.checkBench()...)
 	ps = append(ps, l.checkCalibrate()...)
+	ps = append(ps, l.checkViews()...)
 	mps, _, excused := checkMethods(l.File, l.lines, j.Methods, rules.MethodTypes, env, l.Skipped)
 	ps = append(ps, mps...)
 	ps = append(ps, checkMethodOptions(l.File, l.lines, j.Methods)...)
