@@ -33,6 +33,7 @@ var allKinds = []kind{
 	{"cv", 9, buildCV, true},
 	{"notes", 8, buildNotes, false},
 	{"prose", 8, buildProse, false},
+	{"short", 8, buildShort, true},
 }
 
 func kindByName(name string) (kind, bool) {
@@ -62,10 +63,10 @@ func pickKind(g *gen, ks []kind) kind {
 // piiSentence writes one sentence of running text that carries PII.
 func (g *gen) piiSentence(b *builder, people []*person) {
 	p := pick(g, people)
-	switch g.n(17) {
+	switch g.n(21) {
 	case 0:
 		b.lit(g.tr("I will be in ", "Je serai à "))
-		b.ent("CITY", pick(g, p.country.cities))
+		b.ent("CITY", g.city(p.country))
 		b.lit(g.tr(" on ", " le "))
 		b.ent("DATE", g.anyDate())
 		b.lit(".")
@@ -116,7 +117,7 @@ func (g *gen) piiSentence(b *builder, people []*person) {
 		b.lit(".")
 	case 11:
 		b.lit(g.tr("Thank you for meeting with us last "+pick(g, weekdaysEN)+" in ", "Merci de nous avoir reçus "+pick(g, weekdaysFR)+" dernier à "))
-		b.ent("CITY", pick(g, p.country.cities))
+		b.ent("CITY", g.city(p.country))
 		b.lit(".")
 	case 12:
 		b.lit(g.tr("You can reach ", "Vous pouvez joindre "))
@@ -128,7 +129,7 @@ func (g *gen) piiSentence(b *builder, people []*person) {
 		b.lit(".")
 	case 13:
 		b.lit(g.tr("Our ", "Notre bureau de "))
-		b.ent("CITY", pick(g, p.country.cities))
+		b.ent("CITY", g.city(p.country))
 		b.lit(g.tr(" office will be closed on ", " sera fermé le "))
 		b.ent("DATE", g.anyDate())
 		b.lit(".")
@@ -141,6 +142,30 @@ func (g *gen) piiSentence(b *builder, people []*person) {
 		b.lit(g.tr("Your customer number is ", "Votre numéro client est le "))
 		b.ent("ACCOUNTNUMBER", g.digits(6+g.n(5)))
 		b.lit(".")
+	case 16:
+		g.anyName(b, p)
+		b.lit(g.tr(pick(g, []string{" works at ", " has joined ", " is now with "}), pick(g, []string{" travaille chez ", " a rejoint ", " est désormais chez "})))
+		b.ent("COMPANYNAME", p.company)
+		b.lit(".")
+	case 17:
+		b.lit(g.tr(pick(g, []string{"I am travelling to ", "Next month we are moving to ", "The team is based in "}), pick(g, []string{"Je pars en voyage à ", "Le mois prochain, nous partons pour ", "L'équipe est basée à "})))
+		c := g.pickCountry()
+		b.ent("CITY", g.city(c))
+		if g.p(0.6) {
+			b.lit(", ")
+			b.ent("STATE", g.tr(c.nameEN, c.nameFR))
+		}
+		b.lit(".")
+	case 18:
+		g.anyName(b, p)
+		b.lit(g.tr(" was born on ", " est né(e) le "))
+		b.ent("DOB", g.date(g.day(1940, 2015)))
+		b.lit(".")
+	case 19:
+		b.lit(g.tr(pick(g, []string{"My father is ", "Our client is ", "The applicant is "}), pick(g, []string{"Mon père a ", "Notre client a ", "Le candidat a "})))
+		a := strconv.Itoa(18 + g.n(70))
+		b.ent("AGE", a)
+		b.lit(g.tr(" years old.", " ans."))
 	default:
 		b.lit(g.tr("The card ending in ", "La carte se terminant par "))
 		b.ent("MASKEDNUMBER", g.digits(4))
@@ -339,7 +364,7 @@ func buildLetter(g *gen) *document {
 	g.address(h, to.country, true, g.p(0.5))
 	h.lit("\n\n")
 	if g.p(0.5) {
-		h.ent("CITY", pick(g, from.country.cities))
+		h.ent("CITY", g.city(from.country))
 		h.lit(g.tr(", ", ", le "))
 	}
 	h.ent("DATE", g.anyDate())
@@ -507,7 +532,7 @@ func buildChat(g *gen) *document {
 			b.lit(g.tr(" he knows", " il sait"))
 		case r < 14:
 			b.lit(g.tr("im in ", "je suis à "))
-			b.ent("CITY", strings.ToLower(pick(g, p.country.cities)))
+			b.ent("CITY", strings.ToLower(g.city(p.country)))
 			b.lit(g.tr(" until friday", " jusqu'à vendredi"))
 		case r < 17:
 			b.lit(g.tr("send it to ", "envoie à "))
@@ -664,7 +689,7 @@ func buildCSV(g *gen) *document {
 			b.lit(sep)
 			switch c {
 			case "city":
-				b.ent("CITY", pick(g, p.country.cities))
+				b.ent("CITY", g.city(p.country))
 			case "phone":
 				b.ent("PHONENUMBER", g.phone(p.country))
 			case "signup_date":
@@ -743,7 +768,7 @@ func buildJSON(g *gen) *document {
 	if g.p(0.4) {
 		h.lit("," + nl)
 		key(h, "city")
-		str(h, "CITY", pick(g, p.country.cities))
+		str(h, "CITY", g.city(p.country))
 	}
 	if g.p(0.3) {
 		h.lit("," + nl)
@@ -1021,7 +1046,7 @@ func buildCV(g *gen) *document {
 	h.lit(" | ")
 	h.ent("PHONENUMBER", g.phone(p.country))
 	h.lit(" | ")
-	h.ent("CITY", pick(g, p.country.cities))
+	h.ent("CITY", g.city(p.country))
 	if g.p(0.5) {
 		h.lit(", ")
 		h.ent("STATE", g.tr(p.country.nameEN, p.country.nameFR))
@@ -1043,7 +1068,7 @@ func buildCV(g *gen) *document {
 		b.ent("COMPANYNAME", c)
 		if g.p(0.5) {
 			b.lit(", ")
-			b.ent("CITY", pick(g, g.pickCountry().cities))
+			b.ent("CITY", g.city(g.pickCountry()))
 		}
 		year = start
 		for i, n := 0, 1+g.n(3); i < n; i++ {
@@ -1109,4 +1134,30 @@ func (g *gen) choose(en, fr []string) []string {
 		return fr
 	}
 	return en
+}
+
+// buildShort is a short message (SMS, sticky note, one-line request): one
+// to three sentences, often with PII.
+func buildShort(g *gen) *document {
+	people := []*person{g.person()}
+	h := &builder{}
+	if g.p(0.3) {
+		h.lit(g.trl([]string{"Note: ", "Reminder: ", "SMS: ", "Message: ", "To do: "}, []string{"Note : ", "Rappel : ", "SMS : ", "Message : ", "À faire : "}))
+	}
+	minUnits := 1
+	if g.p(0.7) {
+		g.piiSentence(h, people)
+		minUnits = 0
+	}
+	unit := func(b *builder) {
+		if b.pos > 0 || (h.pos > 0 && !h.endsWith(" ")) {
+			b.lit(" ")
+		}
+		if g.p(0.4) {
+			g.piiSentence(b, people)
+			return
+		}
+		b.lit(g.sentence())
+	}
+	return &document{head: h, unit: unit, minUnits: minUnits, maxUnits: 2}
 }

@@ -75,6 +75,10 @@ func (g *gen) person() *person {
 		p.first = pick(g, o.male)
 	}
 	p.last = pick(g, o.last)
+	if o.name == "english" && g.p(0.5) {
+		// gofakeit's much larger (mostly US) name lists, for variety
+		p.first, p.last = g.f.FirstName(), g.f.LastName()
+	}
 	if g.fr {
 		p.middle = pick(g, middleFR)
 	} else {
@@ -268,8 +272,21 @@ var companyStems = words("Acme Northwind Brightline Helios Vertex Bluewave Orchi
 var companyWords = words("Logistics Consulting Software Systems Foods Energy Analytics Partners Media Dynamics Labs Health Capital Engineering Robotics Textiles Pharma Design Networks Solutions")
 var companyWordsFR = words("Conseil Logistique Informatique Services Bâtiment Énergie Santé Transports Distribution Ingénierie Assurances Imprimerie")
 
+// city draws a city of c: for the US often from gofakeit's list of real
+// cities, otherwise from the country's own list.
+func (g *gen) city(c *country) string {
+	if c.code == "US" && g.p(0.6) {
+		return g.f.City()
+	}
+	return pick(g, c.cities)
+}
+
 // company returns a company name in one of many shapes and its mail domain.
 func (g *gen) company() (string, string) {
+	if !g.fr && g.p(0.2) {
+		name := g.f.Company()
+		return name, generate.ASCIIFold(strings.Fields(name)[0]) + pick(g, words(".com .com .io .net"))
+	}
 	stem := pick(g, companyStems)
 	var name string
 	switch g.n(11) {
@@ -383,7 +400,7 @@ func (g *gen) address(b *builder, c *country, multiline, withCountry bool) {
 		}
 	}
 	b.lit(sep)
-	city := pick(g, c.cities)
+	city := g.city(c)
 	if upperCity {
 		city = strings.ToUpper(city)
 	}
