@@ -63,7 +63,7 @@ func pickKind(g *gen, ks []kind) kind {
 // piiSentence writes one sentence of running text that carries PII.
 func (g *gen) piiSentence(b *builder, people []*person) {
 	p := pick(g, people)
-	switch g.n(21) {
+	switch g.n(22) {
 	case 0:
 		b.lit(g.tr("I will be in ", "Je serai à "))
 		b.ent("CITY", g.city(p.country))
@@ -166,6 +166,17 @@ func (g *gen) piiSentence(b *builder, people []*person) {
 		a := strconv.Itoa(18 + g.n(70))
 		b.ent("AGE", a)
 		b.lit(g.tr(" years old.", " ans."))
+	case 20:
+		if g.fr {
+			b.lit("Le vol de ")
+			g.name(b, p, pick(g, []int{nameFirst, nameFull}))
+			b.lit(" arrive à ")
+		} else {
+			g.name(b, p, pick(g, []int{nameFirst, nameFull}))
+			b.lit("'s flight lands at ")
+		}
+		b.ent("TIME", g.clock())
+		b.lit(g.tr(", so please keep the afternoon free.", ", merci de garder l'après-midi libre."))
 	default:
 		b.lit(g.tr("The card ending in ", "La carte se terminant par "))
 		b.ent("MASKEDNUMBER", g.digits(4))
@@ -891,9 +902,18 @@ func buildLog(g *gen) *document {
 		default:
 			line := pick(g, logEN)
 			if strings.Contains(line, "%d") {
-				line = fmt.Sprintf(line, 1+g.n(900))
+				v := 1 + g.n(900)
+				switch {
+				case strings.Contains(line, "attempt"):
+					v = 1 + g.n(5)
+				case strings.Contains(line, "%%"):
+					v = 80 + g.n(20)
+				case strings.Contains(line, "workers"):
+					v = 1 << g.n(7)
+				}
+				line = fmt.Sprintf(line, v)
 			}
-			b.lit(strings.ReplaceAll(line, "%%", "%"))
+			b.lit(line)
 		}
 	}
 	maxUnits := 16

@@ -75,6 +75,20 @@ func (g *gen) person() *person {
 		p.first = pick(g, o.male)
 	}
 	p.last = pick(g, o.last)
+	switch {
+	case o.name == "french" && g.p(0.12):
+		// compound first names: Jean-Pierre, Marie-Claire
+		if p.female {
+			p.first = pick(g, []string{"Marie", "Anne", "Marie", "Louise"}) + "-" + pick(g, o.female)
+		} else {
+			p.first = pick(g, []string{"Jean", "Pierre", "Jean", "Louis"}) + "-" + pick(g, o.male)
+		}
+	case (o.name == "spanish" || o.name == "portuguese") && g.p(0.35):
+		// two family names, one LASTNAME span: "García López"
+		p.last += " " + pick(g, o.last)
+	case (o.name == "english" || o.name == "german") && g.p(0.05):
+		p.last += "-" + pick(g, o.last) // Smith-Jones
+	}
 	if o.name == "english" && g.p(0.5) {
 		// gofakeit's much larger (mostly US) name lists, for variety
 		p.first, p.last = g.f.FirstName(), g.f.LastName()
