@@ -42,6 +42,9 @@ type Env struct {
 	// Metrics is the running job's instrumentation, set by Run for the job's
 	// duration (nil-safe: nil records nothing).
 	Metrics *metrics.Metrics
+	// FailOnExportError turns a failed metrics export into a run error
+	// (default: a warning; the run's own outcome decides the exit status).
+	FailOnExportError bool
 }
 
 func (e *Env) defaults() {

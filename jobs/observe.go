@@ -20,12 +20,18 @@ type Overrides struct {
 	PushgatewayURL  string
 	// MaxRejectRatio overrides max_reject_ratio when >= 0.
 	MaxRejectRatio float64
+	// FailOnExportError makes a failed metrics export (push, textfile)
+	// fail an otherwise successful run; by default it is only a warning.
+	FailOnExportError bool
 }
 
 // Apply writes the overrides into the loaded job and resolves its shard from
 // the flag, a Kubernetes Indexed Job's environment or the config.
 func (o Overrides) Apply(l *config.Loaded, env *Env) error {
 	env.defaults()
+	if o.FailOnExportError {
+		env.FailOnExportError = true
+	}
 	j := l.Job
 	s, err := ResolveShard(o.Shard, j, env.LookupEnv)
 	if err != nil {
@@ -70,6 +76,12 @@ func metricOutputs(j *config.Job, shard Shard) (metrics.Outputs, error) {
 		return out, nil
 	}
 	out.Listen, out.Textfile = mc.Listen, mc.Textfile
+	if shard.Enabled() {
+		out.Shard = metrics.ShardLabel(shard.Index, shard.Count)
+		if out.Textfile != "" {
+			out.Textfile = metrics.ShardTextfile(out.Textfile, out.Shard)
+		}
+	}
 	if p := mc.Pushgateway; p != nil && p.URL != "" {
 		iv, err := p.IntervalDuration()
 		if err != nil {
@@ -79,10 +91,7 @@ func metricOutputs(j *config.Job, shard Shard) (metrics.Outputs, error) {
 		if job == "" {
 			job = "piimask-" + j.Name
 		}
-		out.Push = &metrics.Push{URL: p.URL, Job: job, Interval: iv}
-		if shard.Enabled() {
-			out.Push.Shard = metrics.ShardLabel(shard.Index, shard.Count)
-		}
+		out.Push = &metrics.Push{URL: p.URL, Job: job, Interval: iv, Shard: out.Shard}
 	}
 	return out, nil
 }
@@ -133,11 +142,13 @@ func observed(ctx context.Context, l *config.Loaded, env *Env, run Runner) (err 
 		env.Logger.Info("job finished", append(attrs, "output", job.Output.Dir)...)
 	}
 	if ferr != nil {
-		if runErr != nil {
-			env.Logger.Warn("metrics output failed", "err", ferr)
-			return runErr
+		// A failed export (Pushgateway down, textfile directory not
+		// writable) does not fail a run whose outputs are complete, unless
+		// --fail-on-export-error asks for it.
+		if runErr == nil && env.FailOnExportError {
+			return fmt.Errorf("metrics output: %w", ferr)
 		}
-		return fmt.Errorf("metrics output: %w", ferr)
+		env.Logger.Warn("metrics output failed", "err", ferr)
 	}
 	return runErr
 }

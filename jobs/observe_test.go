@@ -146,3 +146,90 @@ metrics:
 		}
 	}
 }
+
+// TestMetricsExportFailureIsAWarning runs a job whose Pushgateway is down and
+// whose textfile directory does not exist: the run succeeds with a warning,
+// unless FailOnExportError (--fail-on-export-error) is set. A sharded run
+// writes its own textfile, with the shard label.
+func TestMetricsExportFailureIsAWarning(t *testing.T) {
+	dir := t.TempDir()
+	write := func(textfile, push string) string {
+		cfg := filepath.Join(dir, "job.yaml")
+		yaml := fmt.Sprintf(`kind: evaluate
+name: exportfail
+input: {generate: {n: 20, seed: 3}}
+methods:
+  - {name: rules, type: rules}
+output: {dir: %q, formats: [jsonl]}
+metrics:
+  textfile: %q
+  pushgateway: {url: %q}
+`, filepath.Join(dir, "out"), textfile, push)
+		if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	closed := "http://" + promtest.FreeAddr(t)
+	badTextfile := filepath.Join(dir, "missing-dir", "piimask.prom")
+	for _, tt := range []struct {
+		name    string
+		ov      Overrides
+		wantErr bool
+	}{
+		{"warning by default", Overrides{MaxRejectRatio: -1}, false},
+		{"error on request", Overrides{MaxRejectRatio: -1, FailOnExportError: true}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			env := testEnv(&buf)
+			l, err := Load(write(badTextfile, closed), env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.ov.Apply(l, env); err != nil {
+				t.Fatal(err)
+			}
+			err = Run(context.Background(), l, env)
+			if tt.wantErr {
+				if err == nil || !strings.Contains(err.Error(), "metrics output") {
+					t.Fatalf("want a metrics output error, got %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("a failed export failed the run: %v", err)
+			}
+			log := buf.String()
+			if !strings.Contains(log, `level=WARN msg="metrics output failed"`) || !strings.Contains(log, "missing-dir") || !strings.Contains(log, closed) {
+				t.Fatalf("no warning naming both failed exports:\n%s", log)
+			}
+		})
+	}
+	t.Run("shard textfile", func(t *testing.T) {
+		var buf bytes.Buffer
+		env := testEnv(&buf)
+		textfile := filepath.Join(dir, "piimask.prom")
+		pg := promtest.Pushgateway(t)
+		l, err := Load(write(textfile, pg), env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := (Overrides{Shard: "1/2", MaxRejectRatio: -1}).Apply(l, env); err != nil {
+			t.Fatal(err)
+		}
+		if err := Run(context.Background(), l, env); err != nil {
+			t.Fatalf("%v\n%s", err, buf.String())
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "piimask-shard-1-of-2.prom"))
+		if err != nil {
+			t.Fatalf("no per-shard textfile: %v", err)
+		}
+		if !strings.Contains(string(data), `piimask_records_read_total{shard="1-of-2",stage="read"}`) || strings.Contains(string(data), "go_goroutines") {
+			t.Fatalf("shard textfile:\n%s", data)
+		}
+		if _, err := os.Stat(textfile); err == nil {
+			t.Fatal("the shard wrote the unsharded textfile name")
+		}
+	})
+}

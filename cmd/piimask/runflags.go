@@ -14,5 +14,6 @@ func addRunFlags(cmd *cobra.Command, ov *jobs.Overrides) {
 	f.StringVar(&ov.MetricsAddr, "metrics-addr", "", "serve Prometheus /metrics on this host:port while the job runs (overrides metrics.listen)")
 	f.StringVar(&ov.MetricsTextfile, "metrics-textfile", "", "write a node_exporter textfile-collector .prom file at the end (overrides metrics.textfile)")
 	f.StringVar(&ov.PushgatewayURL, "pushgateway-url", "", "push metrics to this Pushgateway at the end (overrides metrics.pushgateway.url)")
+	f.BoolVar(&ov.FailOnExportError, "fail-on-export-error", false, "exit 1 when a metrics export (Pushgateway push, textfile) fails; by default a failed export is logged as a warning and the job's own result decides the exit status")
 	f.Float64Var(&ov.MaxRejectRatio, "max-reject-ratio", -1, "fail when rejected/read input rows exceed this ratio in [0, 1] (overrides max_reject_ratio)")
 }

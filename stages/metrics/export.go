@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +31,10 @@ type Outputs struct {
 	Textfile string
 	// Push configures the Pushgateway.
 	Push *Push
+	// Shard, when set ("i-of-n"), is a shard label on every textfile series
+	// and the Pushgateway grouping key's shard label (unless Push.Shard is
+	// set), so the shards of one job never overwrite each other's series.
+	Shard string
 }
 
 // Push configures pushes to a Pushgateway, grouped by job and shard as the
@@ -71,6 +77,9 @@ func Start(m *Metrics, out Outputs, log *slog.Logger) (*Exporter, error) {
 	if out.Push != nil {
 		if out.Push.URL == "" || out.Push.Job == "" {
 			return nil, errors.New("metrics: pushgateway needs a url and a job name")
+		}
+		if out.Push.Shard == "" {
+			out.Push.Shard = out.Shard
 		}
 		if out.Push.Client == nil {
 			out.Push.Client = &http.Client{Timeout: 10 * time.Second}
@@ -123,7 +132,7 @@ type tickingGatherer struct{ m *Metrics }
 
 func (t tickingGatherer) Gather() ([]*dto.MetricFamily, error) {
 	t.m.Tick()
-	return t.m.Gatherer().Gather()
+	return t.m.EndpointGatherer().Gather()
 }
 
 // push sends the metrics to the Pushgateway. final && success replaces the
@@ -171,7 +180,7 @@ func (e *Exporter) Finish(ctx context.Context, runErr error) error {
 		errs = append(errs, e.push(ctx, success))
 	}
 	if e.out.Textfile != "" {
-		errs = append(errs, WriteTextfile(e.out.Textfile, e.m, success))
+		errs = append(errs, WriteTextfile(e.out.Textfile, e.m, success, e.out.Shard))
 	}
 	if e.srv != nil {
 		sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -186,8 +195,10 @@ func (e *Exporter) Finish(ctx context.Context, runErr error) error {
 // a temporary file in the same directory, renamed into place, so the
 // collector never reads half a file. When the run failed, the previous
 // file's last-success timestamp is carried over so a failure does not erase
-// when the job last worked.
-func WriteTextfile(path string, m *Metrics, success bool) error {
+// when the job last worked. A non-empty shard ("i-of-n") becomes a shard
+// label on every series. The file never holds Go runtime or process series:
+// node_exporter exports its own and rejects a textfile that repeats them.
+func WriteTextfile(path string, m *Metrics, success bool, shard string) error {
 	if !strings.HasSuffix(path, ".prom") {
 		return fmt.Errorf("metrics textfile %s: node_exporter reads only *.prom files", path)
 	}
@@ -199,10 +210,50 @@ func WriteTextfile(path string, m *Metrics, success bool) error {
 		m.lastSuccess.Set(ts)
 		g = m.Gatherer()
 	}
+	if shard != "" {
+		g = labelled{g: g, name: "shard", value: shard}
+	}
 	if err := prometheus.WriteToTextfile(path, g); err != nil {
 		return fmt.Errorf("metrics textfile: %w", err)
 	}
 	return nil
+}
+
+// ShardTextfile names a shard's own textfile: "dir/piimask.prom" becomes
+// "dir/piimask-shard-1-of-3.prom" for shard "1-of-3", so shards sharing a
+// node's textfile directory never replace each other's file. A path that
+// already names the shard, or an empty shard, is returned unchanged.
+func ShardTextfile(path, shard string) string {
+	if shard == "" || strings.Contains(filepath.Base(path), "shard-"+shard) {
+		return path
+	}
+	return strings.TrimSuffix(path, ".prom") + "-shard-" + shard + ".prom"
+}
+
+// labelled adds one constant label to every gathered series.
+type labelled struct {
+	g           prometheus.Gatherer
+	name, value string
+}
+
+func (l labelled) Gather() ([]*dto.MetricFamily, error) {
+	fams, err := l.g.Gather()
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fams {
+		for _, m := range f.Metric {
+			for _, lp := range m.Label {
+				if lp.GetName() == l.name {
+					return nil, fmt.Errorf("metric %s already has a %s label", f.GetName(), l.name)
+				}
+			}
+			name, value := l.name, l.value
+			m.Label = append(m.Label, &dto.LabelPair{Name: &name, Value: &value})
+			slices.SortFunc(m.Label, func(a, b *dto.LabelPair) int { return strings.Compare(a.GetName(), b.GetName()) })
+		}
+	}
+	return fams, nil
 }
 
 // previousLastSuccess reads piimask_last_success_timestamp_seconds from an

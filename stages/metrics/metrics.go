@@ -36,7 +36,10 @@ type Options struct {
 	GoVersion string
 	// Kind is the job kind (evaluate, mask, …), a piimask_build_info label.
 	Kind string
-	// Process adds the Go runtime and process collectors.
+	// Process adds the Go runtime and process collectors. They are served
+	// only on the /metrics endpoint (EndpointGatherer): a textfile or a
+	// Pushgateway push must not carry them, since node_exporter and the
+	// Pushgateway expose their own and reject or drop the duplicates.
 	Process bool
 }
 
@@ -45,6 +48,7 @@ type Options struct {
 type Metrics struct {
 	reg     *prometheus.Registry
 	success *prometheus.Registry
+	proc    *prometheus.Registry // Go runtime and process collectors (endpoint only)
 	classes map[string]bool
 	methods map[string]bool
 	started time.Time
@@ -72,7 +76,7 @@ type Metrics struct {
 
 // New builds the collectors of one run in a fresh registry.
 func New(o Options) *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry(), success: prometheus.NewRegistry(), started: time.Now(),
+	m := &Metrics{reg: prometheus.NewRegistry(), success: prometheus.NewRegistry(), proc: prometheus.NewRegistry(), started: time.Now(),
 		classes: map[string]bool{}, methods: map[string]bool{}}
 	for _, c := range o.Classes {
 		m.classes[c] = true
@@ -105,7 +109,7 @@ func New(o Options) *Metrics {
 	m.reg.MustRegister(m.stageSeconds, m.llmSeconds, m.runSeconds, m.startTime, buildInfo)
 	m.success.MustRegister(m.lastSuccess)
 	if o.Process {
-		m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		m.proc.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	gv := o.GoVersion
 	if gv == "" {
@@ -139,9 +143,16 @@ func (f factory) gauge(name, help string, labels ...string) *prometheus.GaugeVec
 }
 
 // Gatherer gives the run's metrics, the last-success timestamp included once
-// MarkSuccess was called.
+// MarkSuccess was called. It never holds the Go runtime or process
+// collectors: this is what the textfile and the Pushgateway get.
 func (m *Metrics) Gatherer() prometheus.Gatherer {
 	return prometheus.Gatherers{m.reg, m.success}
+}
+
+// EndpointGatherer is Gatherer plus the Go runtime and process collectors
+// (when Options.Process is set), for the /metrics endpoint only.
+func (m *Metrics) EndpointGatherer() prometheus.Gatherer {
+	return prometheus.Gatherers{m.reg, m.success, m.proc}
 }
 
 // method bounds a method name to the configured set.

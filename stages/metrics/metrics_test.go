@@ -3,6 +3,7 @@ package metrics
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -108,17 +109,25 @@ func TestStatusClass(t *testing.T) {
 	}
 }
 
+// TestTextfilePassesPromtool writes a shard's textfile from a run whose
+// registry has the Go and process collectors: promtool accepts it, it holds
+// no go_/process_ series (node_exporter rejects those), every series carries
+// the shard label, and the collectors still serve on /metrics.
 func TestTextfilePassesPromtool(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "piimask.prom")
 	m := New(Options{Methods: []string{"rules"}, Classes: []string{"EMAIL"}, Process: true})
 	exercise(m)
-	e, err := Start(m, Outputs{Textfile: path}, nil)
+	e, err := Start(m, Outputs{Textfile: path, Shard: "1-of-3", Listen: "127.0.0.1:0"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	endpoint := scrape(t, "http://"+e.Addr())
 	if err := e.Finish(context.Background(), nil); err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(endpoint, "\ngo_goroutines ") || !strings.Contains(endpoint, "\nprocess_cpu_seconds_total ") {
+		t.Fatalf("/metrics lacks the Go and process collectors:\n%s", endpoint)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -127,8 +136,24 @@ func TestTextfilePassesPromtool(t *testing.T) {
 	if out, err := promtest.Promtool(t, data); err != nil {
 		t.Fatalf("promtool check metrics: %v\n%s", err, out)
 	}
-	if !strings.Contains(string(data), `piimask_records_read_total{stage="read"} 10`) {
-		t.Fatalf("textfile lacks the read counter:\n%s", data)
+	if !strings.Contains(string(data), `piimask_records_read_total{shard="1-of-3",stage="read"} 10`) {
+		t.Fatalf("textfile lacks the read counter with its shard label:\n%s", data)
+	}
+	samples := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		samples++
+		if strings.HasPrefix(line, "go_") || strings.HasPrefix(line, "process_") {
+			t.Errorf("textfile holds a runtime series: %s", line)
+		}
+		if !strings.Contains(line, `shard="1-of-3"`) {
+			t.Errorf("series without the shard label: %s", line)
+		}
+	}
+	if samples < 20 {
+		t.Fatalf("only %d samples in the textfile:\n%s", samples, data)
 	}
 	ents, _ := os.ReadDir(dir)
 	if len(ents) != 1 {
@@ -140,22 +165,65 @@ func TestTextfilePassesPromtool(t *testing.T) {
 		t.Fatal("successful run wrote no last-success timestamp")
 	}
 	m2 := New(Options{})
-	if err := WriteTextfile(path, m2, false); err != nil {
+	if err := WriteTextfile(path, m2, false, ""); err != nil {
 		t.Fatal(err)
 	}
 	data2, _ := os.ReadFile(path)
 	if got := lastSuccess(t, data2); got != first {
 		t.Fatalf("after a failure last success = %v, want the previous %v", got, first)
 	}
-	if err := WriteTextfile(filepath.Join(dir, "x.txt"), m2, true); err == nil {
+	if err := WriteTextfile(filepath.Join(dir, "x.txt"), m2, true, ""); err == nil {
 		t.Fatal("a textfile not ending in .prom was accepted")
+	}
+}
+
+// TestNodeExporterReadsShardTextfiles puts three shards' textfiles in one
+// directory, as the pods of an Indexed Job on one node do, and scrapes a
+// real node_exporter: no textfile error, and each shard's series apart.
+func TestNodeExporterReadsShardTextfiles(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 3 {
+		shard := ShardLabel(i, 3)
+		m := New(Options{Methods: []string{"rules"}, Classes: []string{"EMAIL"}, Process: true})
+		m.Read(StageRead, 10+i)
+		if err := WriteTextfile(ShardTextfile(filepath.Join(dir, "piimask-mask.prom"), shard), m, true, shard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 3 {
+		t.Fatalf("want one textfile per shard, got %v", ents)
+	}
+	text := scrape(t, promtest.NodeExporter(t, dir))
+	if got := gaugeValue(t, text, "node_textfile_scrape_error"); got != 0 {
+		t.Fatalf("node_exporter reports a textfile error:\n%s", text)
+	}
+	for i := range 3 {
+		line := fmt.Sprintf(`piimask_records_read_total{shard="%d-of-3",stage="read"} %d`, i, 10+i)
+		if !strings.Contains(text, line) {
+			t.Errorf("node_exporter lacks %s", line)
+		}
+	}
+}
+
+func TestShardTextfile(t *testing.T) {
+	for _, tt := range []struct{ path, shard, want string }{
+		{"/textfile/piimask.prom", "", "/textfile/piimask.prom"},
+		{"/textfile/piimask.prom", "2-of-8", "/textfile/piimask-shard-2-of-8.prom"},
+		{"/textfile/piimask-shard-2-of-8.prom", "2-of-8", "/textfile/piimask-shard-2-of-8.prom"},
+		{"/textfile/piimask-shard-2-of-8.prom", "3-of-8", "/textfile/piimask-shard-2-of-8-shard-3-of-8.prom"},
+	} {
+		if got := ShardTextfile(tt.path, tt.shard); got != tt.want {
+			t.Errorf("ShardTextfile(%q, %q) = %q, want %q", tt.path, tt.shard, got, tt.want)
+		}
 	}
 }
 
 func lastSuccess(t *testing.T, data []byte) float64 {
 	t.Helper()
 	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "piimask_last_success_timestamp_seconds "); ok {
+		if rest, ok := strings.CutPrefix(line, "piimask_last_success_timestamp_seconds"); ok && (rest[0] == ' ' || rest[0] == '{') {
+			v := rest[strings.LastIndexByte(rest, ' ')+1:]
 			var f float64
 			if _, err := fmtSscan(v, &f); err != nil {
 				t.Fatal(err)
@@ -199,9 +267,9 @@ func TestEndpointServesWhileRunning(t *testing.T) {
 func TestPushgateway(t *testing.T) {
 	pg := promtest.Pushgateway(t)
 	push := func(success bool, read int) {
-		m := New(Options{Methods: []string{"rules"}})
+		m := New(Options{Methods: []string{"rules"}, Process: true})
 		m.Read(StageRead, read)
-		e, err := Start(m, Outputs{Push: &Push{URL: pg, Job: "piimask-nightly", Shard: "1-of-3", Interval: 50 * time.Millisecond}}, nil)
+		e, err := Start(m, Outputs{Shard: "1-of-3", Push: &Push{URL: pg, Job: "piimask-nightly", Interval: 50 * time.Millisecond}}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -223,6 +291,11 @@ func TestPushgateway(t *testing.T) {
 	ok := gaugeValue(t, text, `piimask_last_success_timestamp_seconds{instance="",job="piimask-nightly",shard="1-of-3"}`)
 	if ok <= 0 {
 		t.Fatal("no last-success timestamp after a successful push")
+	}
+	for _, l := range strings.Split(text, "\n") {
+		if (strings.HasPrefix(l, "go_") || strings.HasPrefix(l, "process_")) && strings.Contains(l, `job="piimask-nightly"`) {
+			t.Errorf("the push carried a runtime series: %s", l)
+		}
 	}
 	push(false, 5)
 	text = scrape(t, pg)

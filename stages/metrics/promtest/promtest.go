@@ -1,5 +1,6 @@
-// Package promtest starts real Prometheus and Pushgateway servers (Debian's
-// /usr/bin/prometheus and /usr/bin/prometheus-pushgateway, installed by
+// Package promtest starts real Prometheus, Pushgateway and node_exporter
+// servers (Debian's /usr/bin/prometheus, /usr/bin/prometheus-pushgateway and
+// /usr/bin/prometheus-node-exporter, installed by
 // scripts/setup-prometheus.sh) on free loopback ports for tests, and stops
 // them when the test ends. It never uses system services.
 //
@@ -28,6 +29,8 @@ const (
 	PrometheusBin  = "/usr/bin/prometheus"
 	PushgatewayBin = "/usr/bin/prometheus-pushgateway"
 	PromtoolBin    = "/usr/bin/promtool"
+	// NodeExporterBin is Debian's prometheus-node-exporter.
+	NodeExporterBin = "/usr/bin/prometheus-node-exporter"
 )
 
 // Need skips (or under CI fails) the test when bin is absent.
@@ -101,6 +104,21 @@ func Pushgateway(t testing.TB) string {
 	Need(t, PushgatewayBin)
 	addr := FreeAddr(t)
 	start(t, PushgatewayBin, []string{"--web.listen-address=" + addr}, "http://"+addr+"/-/ready")
+	return "http://" + addr
+}
+
+// NodeExporter starts a node_exporter with only the textfile collector,
+// reading *.prom files from dir, and returns its base URL.
+func NodeExporter(t testing.TB, dir string) string {
+	t.Helper()
+	Need(t, NodeExporterBin)
+	addr := FreeAddr(t)
+	start(t, NodeExporterBin, []string{
+		"--web.listen-address=" + addr,
+		"--collector.disable-defaults",
+		"--collector.textfile",
+		"--collector.textfile.directory=" + dir,
+	}, "http://"+addr+"/metrics")
 	return "http://" + addr
 }
 
