@@ -28,7 +28,7 @@ var countries = []country{
 		cities:  words("Springfield Chicago Denver Austin Seattle Portland Boston Phoenix Columbus Raleigh Madison Sacramento"),
 		regions: words("IL CO TX WA OR MA AZ OH NC WI CA NY"),
 		zip:     []string{"#####", "#####-####"},
-		phones:  []string{"+1 (###) 555-####", "(###) 555-####", "###-555-####", "+1 ### 555 ####", "###.555.####"},
+		phones:  []string{"+1 (###) ###-####", "(###) ###-####", "###-###-####", "+1 ### ### ####", "###.###.####", "(###) 555-####"},
 		units:   []string{"Apt #@", "Apt. ##", "Suite ###", "Unit ##", "Ste ###", "Floor #"},
 		domains: words("gmail.com yahoo.com outlook.com aol.com icloud.com comcast.net")},
 	{code: "GB", nameEN: "United Kingdom", nameFR: "Royaume-Uni", numberFirst: true, cityLine: "cz2",
@@ -153,7 +153,7 @@ var countries = []country{
 		cities:  words("Montréal Toronto Québec Vancouver Ottawa Calgary Sherbrooke"),
 		regions: words("QC ON BC AB"),
 		zip:     []string{"@#@ #@#"},
-		phones:  []string{"+1 514 555 ####", "(416) 555-####", "418-555-####"},
+		phones:  []string{"+1 514 ### ####", "(416) ###-####", "418-###-####", "+1 (604) ###-####"},
 		units:   []string{"app. ##", "bureau ###", "Suite ###"},
 		domains: words("videotron.ca gmail.com sympatico.ca hotmail.com")},
 }
