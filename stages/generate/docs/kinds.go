@@ -343,7 +343,7 @@ func buildEmail(g *gen) *document {
 	}
 	h.lit(g.trl(subjectsMailEN, subjectsMailFR))
 	if g.p(0.7) {
-		h.lit("\nDate: ")
+		h.lit(g.tr(pick(g, []string{"\nDate: ", "\nSent: "}), pick(g, []string{"\nDate: ", "\nDate : ", "\nEnvoyé : "})))
 		h.ent("DATE", g.anyDate())
 		h.lit(pick(g, []string{" ", ", ", g.tr(" at ", " à ")}))
 		h.ent("TIME", g.clock())
