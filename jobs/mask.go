@@ -373,20 +373,8 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 
 // newMasker builds the masker from the config and the key variables.
 func newMasker(c *config.Mask, env *Env) (*mask.Masker, error) {
-	conv := func(o config.MaskOperator) mask.OperatorSpec {
-		return mask.OperatorSpec{Type: o.Type, Char: o.Char, KeepLast: o.KeepLast, Length: o.Length}
-	}
 	key := func(name string) []byte { v, _ := env.LookupEnv(name); return []byte(v) }
-	mc := mask.Config{Default: conv(c.Operator), PerClass: map[string]mask.OperatorSpec{}, Ensemble: c.Ensemble,
-		Keys:      mask.Keys{Hash: key(mask.EnvHashKey), Pseudonym: key(mask.EnvPseudonymKey), Encrypt: key(mask.EnvEncryptKey)},
-		Selection: mask.Selection{Include: c.Include, Exclude: c.Exclude, MinScore: c.MinScore, Allow: c.Allow}}
-	for class, o := range c.Operators {
-		mc.PerClass[class] = conv(o)
-	}
-	for _, d := range c.Deny {
-		mc.Selection.Deny = append(mc.Selection.Deny, mask.DenyTerm{Term: d.Term, Label: d.Label})
-	}
-	return mask.New(mc)
+	return mask.New(c.Policy.Config(mask.Keys{Hash: key(mask.EnvHashKey), Pseudonym: key(mask.EnvPseudonymKey), Encrypt: key(mask.EnvEncryptKey)}))
 }
 
 func newOCR(c *config.Mask, env *Env) (pdf.OCR, error) {

@@ -7,10 +7,11 @@
 #   setup-chromium.sh       Debian chromium: report and web UI tests in a real browser
 #   setup-pdf.sh            poppler-utils + tesseract-ocr (eng, fra): PDF and OCR tests
 #   setup-prometheus.sh     prometheus + promtool + pushgateway: metrics tests
+#   setup-openapi-lint.sh   npm @redocly/cli: lints the serve API's openapi.json
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
-for step in setup-python setup-check-parquet setup-chromium setup-pdf setup-prometheus; do
+for step in setup-python setup-check-parquet setup-chromium setup-pdf setup-prometheus setup-openapi-lint; do
 	if [[ -x "$root/scripts/$step.sh" ]]; then
 		"$root/scripts/$step.sh" >/dev/null
 	elif [[ -f "$root/scripts/$step.sh" ]]; then

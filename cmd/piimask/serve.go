@@ -77,6 +77,10 @@ func runServe(cmd *cobra.Command, g *globalFlags, f *serveFlags) error {
 		Logger:          env.Logger,
 		Keys:            keysFromEnv(env.LookupEnv),
 	}
+	if p := l.Config.Policy; p != nil {
+		opts.Policy = serve.PolicyOptions{Default: p.Policy, Methods: p.Methods, Overridable: p.Overridable,
+			MaxEntries: p.Limits.MaxEntries, MaxTermChars: p.Limits.MaxTermChars}
+	}
 	if sc.APIKeyEnv != "" {
 		key, ok := env.LookupEnv(sc.APIKeyEnv)
 		if !ok || key == "" {

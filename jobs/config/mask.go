@@ -1,26 +1,15 @@
 package config
 
-import "fmt"
+import "github.com/piimask/piimask/stages/mask"
 
 // Mask configures the mask job (kind: mask). Keys are never set here: the
 // keyed operators read PIIMASK_HASH_KEY, PIIMASK_PSEUDONYM_KEY,
 // PIIMASK_ENCRYPT_KEY and the vault PIIMASK_VAULT_KEY from the environment.
 type Mask struct {
-	// Ensemble combines several methods: union (default), majority or priority
-	// (methods in the order listed).
-	Ensemble string `yaml:"ensemble"`
-	// Operator is the default operator.
-	Operator MaskOperator `yaml:"operator"`
-	// Operators overrides the operator per class.
-	Operators map[string]MaskOperator `yaml:"operators"`
-	// Include, when set, masks only these classes; Exclude never masks these.
-	Include []string `yaml:"include"`
-	Exclude []string `yaml:"exclude"`
-	// MinScore is a per-class minimum score ("*" for every other class).
-	MinScore map[string]float64 `yaml:"min_score"`
-	// Allow lists values never masked; Deny terms always masked.
-	Allow []string   `yaml:"allow"`
-	Deny  []MaskDeny `yaml:"deny"`
+	// Policy is what is masked and how: ensemble, operator, operators,
+	// include, exclude, min_score, allow, deny — the same policy a POST
+	// /v1/mask request takes (stages/mask.Policy).
+	mask.Policy `yaml:",inline"`
 	// OutputColumn names the masked-text column of JSONL/Parquet output.
 	// Empty (default): the masked text replaces the text column in place.
 	// Set: the masked text is added as the last column under this name and
@@ -54,27 +43,15 @@ type Mask struct {
 	PDFDPI int `yaml:"pdf_dpi"`
 }
 
-// MaskOperator is one operator setting.
-type MaskOperator struct {
-	// Type is placeholder (default), redact, mask, hash, pseudonym, encrypt or keep.
-	Type     string `yaml:"type"`
-	Char     string `yaml:"char"`
-	KeepLast int    `yaml:"keep_last"`
-	Length   int    `yaml:"length"`
-}
+// MaskOperator is one operator setting (stages/mask.OperatorSpec).
+type MaskOperator = mask.OperatorSpec
 
 // MaskDeny is a deny-list term and its class (default CUSTOM).
-type MaskDeny struct {
-	Term  string `yaml:"term" required:"true"`
-	Label string `yaml:"label"`
-}
+type MaskDeny = mask.DenyTerm
 
 // Check reports problems of the mask section with file:line.
 func (m *Mask) Check(l *Loaded) Problems {
 	var ps Problems
-	if !oneOf(m.Ensemble, "", "union", "majority", "priority") {
-		ps = append(ps, l.Problem("mask.ensemble", "unknown ensemble %q (union, majority, priority)", m.Ensemble))
-	}
 	if !oneOf(m.OCR, "", "none", "tesseract", "mistral") {
 		ps = append(ps, l.Problem("mask.ocr", "unknown OCR engine %q (none, tesseract, mistral)", m.OCR))
 	}
@@ -90,15 +67,16 @@ func (m *Mask) Check(l *Loaded) Problems {
 	if m.PDFDPI != 0 && (m.PDFDPI < 72 || m.PDFDPI > 600) {
 		ps = append(ps, l.Problem("mask.pdf_dpi", "must be between 72 and 600, not %d", m.PDFDPI))
 	}
-	ops := []string{"placeholder", "redact", "mask", "hash", "pseudonym", "encrypt", "keep"}
-	check := func(path string, o MaskOperator) {
-		if !oneOf(o.Type, append(ops, "")...) {
-			ps = append(ps, l.Problem(path+".type", "unknown operator %q (%v)", o.Type, ops))
-		}
-	}
-	check("mask.operator", m.Operator)
-	for class, o := range m.Operators {
-		check(fmt.Sprintf("mask.operators.%s", class), o)
+	return append(ps, policyProblems(l.File, l.lines, "mask", m.Policy)...)
+}
+
+// policyProblems checks a masking policy (keys are checked when the job
+// runs), each problem at its line under prefix.
+func policyProblems(file string, lines map[string]int, prefix string, p mask.Policy) Problems {
+	var ps Problems
+	for _, fe := range p.Validate(nil) {
+		path := prefix + "." + fe.Field
+		ps = append(ps, Problem{File: file, Line: lineNear(lines, path), Path: path, Message: fe.Message})
 	}
 	return ps
 }

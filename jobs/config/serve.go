@@ -17,6 +17,9 @@ type ServeFile struct {
 	Methods []Method `yaml:"methods" required:"true"`
 	// Serve holds the server settings.
 	Serve Serve `yaml:"serve"`
+	// Policy is the default masking policy of POST /v1/mask and what a
+	// request may override (servepolicy.go).
+	Policy *ServePolicy `yaml:"policy"`
 }
 
 // Serve configures the HTTP server. Zero values mean the documented defaults.
@@ -127,6 +130,7 @@ func (l *LoadedServe) semantic(methodTypes []string, missing []MissingVar, env L
 	mps, names, excused := checkMethods(l.File, l.lines, sf.Methods, methodTypes, env, l.Skipped)
 	ps = append(ps, mps...)
 	ps = append(ps, checkMethodOptions(l.File, l.lines, sf.Methods)...)
+	ps = append(ps, l.checkPolicy(names)...)
 	s := sf.Serve
 	if s.MaxBodyBytes < 0 {
 		ps = append(ps, l.problem("serve.max_body_bytes", "must not be negative"))

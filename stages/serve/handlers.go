@@ -182,6 +182,9 @@ type methodsResponse struct {
 		PDF          bool   `json:"pdf"`
 		PDFOCR       string `json:"pdf_ocr"`
 	} `json:"limits"`
+	// Policy is /v1/mask's default operator and methods, and what a
+	// request may override.
+	Policy policyInfo `json:"policy"`
 }
 
 func (s *Server) handleMethods(w http.ResponseWriter, r *http.Request) {
@@ -192,6 +195,11 @@ func (s *Server) handleMethods(w http.ResponseWriter, r *http.Request) {
 	}
 	resp.Classes = s.classes
 	resp.Operators = s.operators()
+	p := s.opts.Policy
+	resp.Policy = policyInfo{Operator: effectiveOperator(p.Default), Methods: p.Methods, Overridable: p.Overridable, MaxEntries: p.MaxEntries, MaxTermChars: p.MaxTermChars}
+	if resp.Policy.Methods == nil {
+		resp.Policy.Methods = []string{s.methods[0].Name}
+	}
 	resp.Limits.MaxBodyBytes = s.opts.MaxBodyBytes
 	resp.Limits.MaxTextChars = s.opts.MaxTextChars
 	resp.Limits.PDF = s.opts.PDF != nil
@@ -204,7 +212,7 @@ func (s *Server) handleMethods(w http.ResponseWriter, r *http.Request) {
 func (s *Server) operators() []string {
 	var out []string
 	for _, op := range mask.OperatorTypes() {
-		if s.maskers[op] != nil {
+		if s.available[op] {
 			out = append(out, op)
 		}
 	}
@@ -252,6 +260,12 @@ type AnalyseResponse struct {
 	Operator string         `json:"operator,omitempty"`
 	Classes  []string       `json:"classes,omitempty"`
 	Results  []MethodResult `json:"results"`
+	// Masked is the text masked with every method's spans together, under
+	// the policy's ensemble (/v1/mask only); Results[i].Masked uses one
+	// method's spans.
+	Masked string `json:"masked,omitempty"`
+	// Replacements are the masked spans of Masked.
+	Replacements []Replacement `json:"replacements,omitempty"`
 }
 
 // handleAnalyse serves /v1/detect (withMask false) and /v1/mask.
@@ -269,7 +283,8 @@ func (s *Server) handleAnalyse(w http.ResponseWriter, r *http.Request, withMask 
 		writeError(w, ae)
 		return
 	}
-	if ae := s.validate(req, withMask); ae != nil {
+	mk, ae := s.validate(req, withMask)
+	if ae != nil {
 		writeError(w, ae)
 		return
 	}
@@ -281,6 +296,7 @@ func (s *Server) handleAnalyse(w http.ResponseWriter, r *http.Request, withMask 
 	}
 	// The methods of one request run concurrently, each through its own batcher.
 	errs := make([]error, len(req.Methods))
+	kept := make([]mask.MethodSpans, len(req.Methods))
 	var wg sync.WaitGroup
 	for i, name := range req.Methods {
 		wg.Add(1)
@@ -295,9 +311,9 @@ func (s *Server) handleAnalyse(w http.ResponseWriter, r *http.Request, withMask 
 				}
 				return
 			}
-			res, err := s.result(name, req, pred, withMask)
+			res, spans, err := s.result(name, req, pred, mk)
 			res.Millis = float64(time.Since(start).Microseconds()) / 1000
-			resp.Results[i], errs[i] = res, err
+			resp.Results[i], kept[i], errs[i] = res, mask.MethodSpans{Method: name, Spans: spans}, err
 		}()
 	}
 	wg.Wait()
@@ -322,52 +338,66 @@ func (s *Server) handleAnalyse(w http.ResponseWriter, r *http.Request, withMask 
 		}
 		return
 	}
+	if mk != nil {
+		out, err := mk.Mask(req.Text, kept)
+		if err != nil {
+			s.log.Error("mask failed", "error_type", fmt.Sprintf("%T", err))
+			writeError(w, errorf(http.StatusInternalServerError, "mask_failed", "masking failed"))
+			return
+		}
+		resp.Masked, resp.Replacements = out.Text, replacements(out)
+	}
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// validate checks the request's text, methods, classes and operator, filling
-// defaults.
-func (s *Server) validate(req *apiRequest, withMask bool) *apiError {
+// validate checks the request's text, methods, classes and policy, filling
+// defaults; for /v1/mask it returns the request's masker.
+func (s *Server) validate(req *apiRequest, withMask bool) (*mask.Masker, *apiError) {
 	if strings.TrimSpace(req.Text) == "" {
-		return errorf(http.StatusBadRequest, "empty_text", "the text is empty")
+		return nil, errorf(http.StatusBadRequest, "empty_text", "the text is empty")
 	}
 	if n := record.CodePointLen(req.Text); n > s.opts.MaxTextChars {
-		return errorf(http.StatusRequestEntityTooLarge, "text_too_large", "the text has %d characters; the limit is %d", n, s.opts.MaxTextChars)
-	}
-	if len(req.Methods) == 0 {
-		req.Methods = []string{s.methods[0].Name}
+		return nil, errorf(http.StatusRequestEntityTooLarge, "text_too_large", "the text has %d characters; the limit is %d", n, s.opts.MaxTextChars)
 	}
 	seen := map[string]bool{}
 	for _, m := range req.Methods {
 		if _, ok := s.byName[m]; !ok {
-			return errorf(http.StatusBadRequest, "unknown_method", "unknown method %q (known: %s)", m, strings.Join(s.methodNames(), ", "))
+			return nil, errorf(http.StatusBadRequest, "unknown_method", "unknown method %q (known: %s)", m, strings.Join(s.methodNames(), ", "))
 		}
 		if seen[m] {
-			return errorf(http.StatusBadRequest, "duplicate_method", "method %q is listed twice", m)
+			return nil, errorf(http.StatusBadRequest, "duplicate_method", "method %q is listed twice", m)
 		}
 		seen[m] = true
 	}
 	for _, c := range req.Classes {
 		if !s.known[c] {
-			return errorf(http.StatusBadRequest, "unknown_class", "unknown class %q (GET /v1/methods lists the classes)", c)
+			return nil, errorf(http.StatusBadRequest, "unknown_class", "unknown class %q (GET /v1/methods lists the classes)", c)
 		}
 	}
 	if !withMask {
+		if len(req.Methods) == 0 {
+			req.Methods = []string{s.methods[0].Name}
+		}
 		if req.Operator != "" {
-			return errorf(http.StatusBadRequest, "operator_not_allowed", "operator applies to /v1/mask only")
+			return nil, errorf(http.StatusBadRequest, "operator_not_allowed", "operator applies to /v1/mask only")
 		}
-		return nil
-	}
-	if req.Operator == "" {
-		req.Operator = mask.OpPlaceholder
-	}
-	if s.maskers[req.Operator] == nil {
-		if slices.Contains(mask.OperatorTypes(), req.Operator) {
-			return errorf(http.StatusBadRequest, "operator_unavailable", "operator %q needs a key the server was not given", req.Operator)
+		if req.Policy != nil {
+			return nil, errorf(http.StatusBadRequest, "policy_not_allowed", "policy applies to /v1/mask only")
 		}
-		return errorf(http.StatusBadRequest, "unknown_operator", "unknown operator %q (available: %s)", req.Operator, strings.Join(s.operators(), ", "))
+		return nil, nil
 	}
-	return nil
+	mk, op, ae := s.requestMasker(req)
+	if ae != nil {
+		return nil, ae
+	}
+	req.Operator = op
+	if len(req.Methods) == 0 {
+		req.Methods = s.opts.Policy.Methods
+		if len(req.Methods) == 0 {
+			req.Methods = []string{s.methods[0].Name}
+		}
+	}
+	return mk, nil
 }
 
 func (s *Server) methodNames() []string {
@@ -378,8 +408,9 @@ func (s *Server) methodNames() []string {
 	return out
 }
 
-// result filters a prediction by class and masks it when asked.
-func (s *Server) result(name string, req *apiRequest, pred detect.Prediction, withMask bool) (MethodResult, error) {
+// result filters a prediction by class and, when mk is set, masks the text
+// with its spans; it returns the spans kept.
+func (s *Server) result(name string, req *apiRequest, pred detect.Prediction, mk *mask.Masker) (MethodResult, []record.Span, error) {
 	res := MethodResult{Method: name, Failure: pred.Failure, Entities: []Entity{}}
 	off := record.NewOffsets(req.Text)
 	var keep map[string]bool
@@ -401,17 +432,22 @@ func (s *Server) result(name string, req *apiRequest, pred detect.Prediction, wi
 		spans = append(spans, sp)
 		res.Entities = append(res.Entities, Entity{Start: sp.Start, End: sp.End, Label: sp.Label, Score: sp.Score, Text: txt})
 	}
-	if !withMask {
-		return res, nil
+	if mk == nil {
+		return res, spans, nil
 	}
-	out, err := s.maskers[req.Operator].Mask(req.Text, []mask.MethodSpans{{Method: name, Spans: spans}})
+	out, err := mk.Mask(req.Text, []mask.MethodSpans{{Method: name, Spans: spans}})
 	if err != nil {
-		return res, err
+		return res, spans, err
 	}
-	res.Masked = out.Text
-	res.Replacements = make([]Replacement, len(out.Replacements))
+	res.Masked, res.Replacements = out.Text, replacements(out)
+	return res, spans, nil
+}
+
+// replacements lists a masked result's spans for the API (no originals).
+func replacements(out mask.Result) []Replacement {
+	reps := make([]Replacement, len(out.Replacements))
 	for i, rp := range out.Replacements {
-		res.Replacements[i] = Replacement{Label: rp.Label, Start: rp.Start, End: rp.End, MaskedStart: rp.MaskedStart, MaskedEnd: rp.MaskedEnd, Replacement: rp.Replacement}
+		reps[i] = Replacement{Label: rp.Label, Start: rp.Start, End: rp.End, MaskedStart: rp.MaskedStart, MaskedEnd: rp.MaskedEnd, Replacement: rp.Replacement}
 	}
-	return res, nil
+	return reps
 }

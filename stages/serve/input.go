@@ -13,6 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/piimask/piimask/stages/mask"
 	"github.com/piimask/piimask/stages/pdf"
 )
 
@@ -21,6 +22,9 @@ type apiError struct {
 	Status  int    `json:"-"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Field names the request field at fault (policy.operators.EMAIL.type),
+	// when there is one.
+	Field string `json:"field,omitempty"`
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -37,8 +41,11 @@ type apiRequest struct {
 	Methods []string `json:"methods"`
 	// Classes keep only these entity classes (default: all).
 	Classes []string `json:"classes"`
-	// Operator replaces entities in /v1/mask (default placeholder).
+	// Operator replaces entities in /v1/mask (default: the policy's): a
+	// shorthand for policy.operator.type.
 	Operator string `json:"operator"`
+	// Policy overrides the server's masking policy in /v1/mask (policy.go).
+	Policy *mask.Policy `json:"policy"`
 	// source says where the text came from: "json", "text", "file:text", "file:pdf".
 	source string
 }
@@ -228,16 +235,34 @@ func (s *Server) readMultipart(ctx context.Context, r *http.Request, req *apiReq
 				return errorf(http.StatusBadRequest, "bad_multipart", "send one file per request")
 			}
 			file, fileType, fileName = data, part.Header.Get("Content-Type"), part.FileName()
-		case "text", "methods", "classes", "operator":
+		case "text", "methods", "classes", "operator", "policy":
 			fields[name] = append(fields[name], string(data))
 		default:
-			return errorf(http.StatusBadRequest, "bad_multipart", "unknown form field %q (file, text, methods, classes, operator)", name)
+			return errorf(http.StatusBadRequest, "bad_multipart", "unknown form field %q (file, text, methods, classes, operator, policy)", name)
 		}
 	}
 	req.Methods = splitList(fields["methods"])
 	req.Classes = splitList(fields["classes"])
 	if ops := fields["operator"]; len(ops) > 0 {
 		req.Operator = strings.TrimSpace(ops[0])
+	}
+	if ps := fields["policy"]; len(ps) > 0 {
+		if len(ps) > 1 {
+			return errorf(http.StatusBadRequest, "bad_multipart", "send one policy field")
+		}
+		dec := json.NewDecoder(strings.NewReader(ps[0]))
+		dec.DisallowUnknownFields()
+		var p mask.Policy
+		if err := dec.Decode(&p); err != nil || dec.More() {
+			msg := "more than one JSON value"
+			if err != nil {
+				msg = jsonProblem(err)
+			}
+			ae := errorf(http.StatusBadRequest, "invalid_json", "the policy field is not the expected JSON object: %s", msg)
+			ae.Field = "policy"
+			return ae
+		}
+		req.Policy = &p
 	}
 	switch {
 	case file != nil && len(fields["text"]) > 0:

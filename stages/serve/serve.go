@@ -11,6 +11,10 @@
 // a text layer OCR'd by pdftoppm | tesseract, or the Mistral OCR API):
 // nothing a client sends is written to disk, and no text reaches the logs or
 // the metrics.
+//
+// POST /v1/mask applies a masking policy — the mask job's (stages/mask
+// Policy): the server's default (Options.Policy), with the fields a request
+// sets replacing the default's where Options.Policy.Overridable allows.
 package serve
 
 import (
@@ -69,6 +73,9 @@ type Options struct {
 	// Keys are the secrets of the keyed mask operators (hash, pseudonym,
 	// encrypt); an operator without its key is not offered.
 	Keys mask.Keys
+	// Policy is POST /v1/mask's default masking policy and what a request
+	// may override (policy.go).
+	Policy PolicyOptions
 	// Logger receives request logs: route, status, duration, sizes, never text.
 	Logger *slog.Logger
 }
@@ -95,13 +102,19 @@ type Server struct {
 	methods  []Method
 	byName   map[string]int
 	batchers map[string]*batcher
-	maskers  map[string]*mask.Masker
-	classes  []string // every class any method can find, plus the AI4Privacy set
-	known    map[string]bool
-	metrics  *metrics
-	log      *slog.Logger
-	handler  http.Handler
-	draining atomic.Bool
+	// available are the operators the server can apply (keyed ones need
+	// their key).
+	available map[string]bool
+	// defaultMasker applies Options.Policy.Default; overridable are the
+	// fields a request may set.
+	defaultMasker *mask.Masker
+	overridable   map[string]bool
+	classes       []string // every class any method can find, plus the AI4Privacy set
+	known         map[string]bool
+	metrics       *metrics
+	log           *slog.Logger
+	handler       http.Handler
+	draining      atomic.Bool
 	// inflight counts /v1/detect and /v1/mask requests in progress.
 	inflight atomic.Int64
 }
@@ -128,7 +141,7 @@ func New(methods []Method, opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{opts: opts, byName: map[string]int{}, batchers: map[string]*batcher{}, maskers: map[string]*mask.Masker{},
+	s := &Server{opts: opts, byName: map[string]int{}, batchers: map[string]*batcher{}, available: map[string]bool{},
 		known: map[string]bool{}, metrics: newMetrics(), log: opts.Logger}
 	for _, c := range labels.All() {
 		s.known[c] = true
@@ -154,11 +167,13 @@ func New(methods []Method, opts Options) (*Server, error) {
 	}
 	slices.Sort(s.classes)
 	for _, op := range mask.OperatorTypes() {
-		mk, err := mask.New(mask.Config{Default: mask.OperatorSpec{Type: op}, Keys: opts.Keys})
-		if err != nil {
+		if _, err := mask.New(mask.Config{Default: mask.OperatorSpec{Type: op}, Keys: opts.Keys}); err != nil {
 			continue // keyed operator without its key: not offered
 		}
-		s.maskers[op] = mk
+		s.available[op] = true
+	}
+	if err := s.setupPolicy(); err != nil {
+		return nil, err
 	}
 	for _, m := range s.methods {
 		s.batchers[m.Name] = newBatcher(m.Name, m.Detector, m.Limits, s.metrics, &s.inflight)

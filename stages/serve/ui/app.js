@@ -4,7 +4,7 @@
 
 (function () {
   const $ = (id) => document.getElementById(id);
-  const state = { file: null, methods: [], classes: [] };
+  const state = { file: null, methods: [], classes: [], ops: {}, policy: null };
 
   function headers(extra) {
     const h = Object.assign({}, extra || {});
@@ -59,6 +59,22 @@
     }
     op.replaceChildren();
     for (const o of body.operators) op.append(option(o, o));
+    const pol = body.policy || { operator: "placeholder", overridable: [] };
+    state.policy = pol;
+    if (body.operators.includes(pol.operator)) op.value = pol.operator;
+    const opType = $("op-type"), opClass = $("op-class"), excl = $("exclude");
+    opType.replaceChildren();
+    for (const o of body.operators) opType.append(option(o, o));
+    opClass.replaceChildren();
+    excl.replaceChildren();
+    for (const c of body.classes) { opClass.append(option(c, c)); excl.append(option(c, c)); }
+    state.ops = {};
+    renderOps();
+    // Only what the server lets a request override is offered.
+    $("per-class").hidden = !pol.overridable.includes("operators");
+    $("exclude-row").hidden = !pol.overridable.includes("exclude");
+    op.disabled = !pol.overridable.includes("operator");
+    keepLastShown();
     const list = $("class-list");
     list.replaceChildren();
     for (const c of body.classes) {
@@ -71,6 +87,45 @@
     }
     if (!body.limits.pdf) $("file").setAttribute("accept", ".txt,.md,.csv,text/plain");
     setStatus("Ready: " + body.methods.length + " method(s).");
+  }
+
+  function keepLastShown() {
+    $("keep-last-row").hidden = $("operator").value !== "mask" && !Object.values(state.ops).includes("mask");
+  }
+
+  function renderOps() {
+    const list = $("op-list");
+    list.replaceChildren();
+    for (const [cls, type] of Object.entries(state.ops).sort()) {
+      const li = document.createElement("li");
+      li.dataset.cls = cls;
+      const t = document.createElement("span");
+      t.textContent = cls + " → " + type;
+      const rm = document.createElement("button");
+      rm.type = "button"; rm.className = "link"; rm.textContent = "Remove";
+      rm.setAttribute("aria-label", "Remove the operator of " + cls);
+      rm.addEventListener("click", () => { delete state.ops[cls]; renderOps(); keepLastShown(); });
+      li.append(t, rm);
+      list.append(li);
+    }
+  }
+
+  // policy is the request's masking policy: the default operator, the
+  // per-class operators and the excluded classes (what the server allows).
+  function policy() {
+    const keep = Math.max(0, parseInt($("keep-last").value, 10) || 0);
+    const spec = (type) => (type === "mask" && keep > 0 ? { type, keep_last: keep } : { type });
+    const allowed = (state.policy && state.policy.overridable) || [];
+    const p = {};
+    if (allowed.includes("operator")) p.operator = spec($("operator").value);
+    const ops = Object.entries(state.ops);
+    if (ops.length && allowed.includes("operators")) {
+      p.operators = {};
+      for (const [cls, type] of ops) p.operators[cls] = spec(type);
+    }
+    const excl = Array.from($("exclude").selectedOptions).map((o) => o.value);
+    if (excl.length && allowed.includes("exclude")) p.exclude = excl;
+    return p;
   }
 
   function selectedClasses() {
@@ -88,27 +143,29 @@
   }
 
   async function analyse(withMask) {
-    const methods = [$("method-a").value];
+    let methods = [$("method-a").value];
     const mb = $("method-b").value;
     if (mb && mb !== methods[0]) methods.push(mb);
+    // A server that fixes /v1/mask's methods gets none from the page.
+    if (withMask && state.policy && !state.policy.overridable.includes("methods")) methods = [];
     const { chosen, all } = selectedClasses();
     if (chosen.length === 0) { setStatus("Pick at least one entity class.", true); return; }
     const classes = all ? [] : chosen;
-    const operator = $("operator").value;
+    const pol = withMask ? policy() : null;
     const url = withMask ? "v1/mask" : "v1/detect";
     let init;
     if (state.file) {
       const fd = new FormData();
       fd.append("file", state.file, state.file.name);
-      fd.append("methods", methods.join(","));
+      if (methods.length) fd.append("methods", methods.join(","));
       if (classes.length) fd.append("classes", classes.join(","));
-      if (withMask) fd.append("operator", operator);
+      if (withMask) fd.append("policy", JSON.stringify(pol));
       init = { method: "POST", body: fd, headers: headers() };
     } else {
       const text = $("text").value;
       if (!text.trim()) { setStatus("Paste some text or choose a file first.", true); $("text").focus(); return; }
       const body = { text, methods, classes };
-      if (withMask) body.operator = operator;
+      if (withMask) body.policy = pol;
       init = { method: "POST", body: JSON.stringify(body), headers: headers({ "Content-Type": "application/json" }) };
     }
     setStatus(withMask ? "Masking…" : "Detecting…");
@@ -163,6 +220,7 @@
   function render(body, withMask) {
     const out = $("results");
     out.replaceChildren();
+    $("combined").replaceChildren();
     for (const r of body.results) {
       const node = $("result-tpl").content.cloneNode(true);
       const art = node.querySelector(".result");
@@ -188,6 +246,23 @@
         art.querySelector(".download").addEventListener("click", () => download(r.masked, "masked-" + r.method + ".txt"));
       }
       out.append(node);
+    }
+    // Several methods: the text masked with all their entities together,
+    // under the policy's ensemble.
+    if (withMask && body.results.length > 1 && typeof body.masked === "string") {
+      const node = $("result-tpl").content.cloneNode(true);
+      const art = node.querySelector(".result");
+      art.dataset.method = "all";
+      art.querySelector(".result-title").textContent = "All methods together";
+      art.querySelector(".meta").textContent = (body.replacements || []).length + " replacements";
+      for (const sel of [".highlighted", ".legend"]) art.querySelector(sel).remove();
+      art.querySelector("h4").remove();
+      art.querySelector(".masked").textContent = body.masked;
+      art.querySelector(".copy").setAttribute("aria-label", "Copy the text masked by all methods");
+      art.querySelector(".download").setAttribute("aria-label", "Download the text masked by all methods");
+      art.querySelector(".copy").addEventListener("click", () => copy(body.masked));
+      art.querySelector(".download").addEventListener("click", () => download(body.masked, "masked-all.txt"));
+      $("combined").append(node);
     }
   }
 
@@ -234,6 +309,11 @@
       for (const l of document.querySelectorAll("#class-list label")) l.hidden = q !== "" && !l.dataset.cls.includes(q);
     });
     $("apikey").addEventListener("change", loadMethods);
+    $("operator").addEventListener("change", keepLastShown);
+    $("op-add").addEventListener("click", () => {
+      state.ops[$("op-class").value] = $("op-type").value;
+      renderOps(); keepLastShown();
+    });
   }
 
   document.addEventListener("DOMContentLoaded", () => { wire(); loadMethods(); });
