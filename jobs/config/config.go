@@ -405,8 +405,8 @@ func (l *Loaded) semantic(rules Rules, missing []MissingVar, env LookupEnv) Prob
 		ps = append(ps, l.Problem("filters.limit", "must not be negative"))
 	}
 	for i, f := range j.Output.Formats {
-		if !oneOf(f, "parquet", "arrow", "jsonl") {
-			ps = append(ps, l.Problem(fmt.Sprintf("output.formats[%d]", i), "unknown format %q (parquet, arrow, jsonl)", f))
+		if !oneOf(f, "parquet", "arrow", "feather", "jsonl") {
+			ps = append(ps, l.Problem(fmt.Sprintf("output.formats[%d]", i), "unknown format %q (parquet, arrow = Arrow IPC stream, feather = Arrow IPC file, jsonl)", f))
 		}
 	}
 	if j.MaxRejectRatio < 0 || j.MaxRejectRatio > 1 {

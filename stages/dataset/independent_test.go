@@ -76,3 +76,45 @@ func TestIndependentReaders(t *testing.T) {
 		}
 	}
 }
+
+// TestArrowSplitsAreIPCStream checks with apache-arrow (scripts/check-parquet/
+// arrow.mjs) that every split's .arrow file is the Arrow IPC stream format,
+// the project's one meaning of .arrow and what Hugging Face datasets reads.
+func TestArrowSplitsAreIPCStream(t *testing.T) {
+	script, _ := filepath.Abs("../../scripts/check-parquet/arrow.mjs")
+	mods := filepath.Join(filepath.Dir(script), "node_modules", "apache-arrow")
+	node, err := exec.LookPath("node")
+	if _, serr := os.Stat(mods); err != nil || serr != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("node or %s missing under CI: run scripts/setup-check-parquet.sh", mods)
+		}
+		t.Skip("apache-arrow (npm) not installed: run scripts/setup-check-parquet.sh")
+	}
+	dir := t.TempDir()
+	writeTestDataset(t, dir, false)
+	want := map[string]int{}
+	for _, r := range testRows() {
+		want[filepath.Join(dir, r.Split+".arrow")]++
+	}
+	args := []string{script}
+	for p := range want {
+		args = append(args, p)
+	}
+	out, err := exec.Command(node, args...).Output()
+	if err != nil {
+		t.Fatalf("arrow.mjs: %v", err)
+	}
+	var got map[string]struct {
+		Format string            `json:"format"`
+		Rows   []json.RawMessage `json:"rows"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("arrow.mjs output: %v\n%s", err, out)
+	}
+	for p, n := range want {
+		g := got[p]
+		if g.Format != "stream" || len(g.Rows) != n {
+			t.Errorf("%s: apache-arrow read the IPC %q format with %d rows, want stream with %d", filepath.Base(p), g.Format, len(g.Rows), n)
+		}
+	}
+}

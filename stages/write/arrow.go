@@ -30,11 +30,19 @@ func PredictionSchema() *arrow.Schema {
 	}, nil)
 }
 
-// arrowWriter writes PredictionRows as an Arrow IPC file, one record batch
-// per batch of rows.
+// ipcWriter is what arrowWriter needs of the IPC stream and file writers.
+type ipcWriter interface {
+	Write(arrow.Record) error
+	Close() error
+}
+
+// arrowWriter writes PredictionRows as Arrow IPC, one record batch per batch
+// of rows: the IPC stream format for .arrow (what Hugging Face datasets'
+// "arrow" loader and Dataset.from_file read), the IPC file format (Feather
+// v2, with its footer for random access) for .feather.
 type arrowWriter struct {
 	f       *AtomicFile
-	w       *ipc.FileWriter
+	w       ipcWriter
 	b       *array.RecordBuilder
 	id      *array.StringBuilder
 	method  *array.StringBuilder
@@ -51,17 +59,23 @@ type arrowWriter struct {
 	batch   int
 }
 
-func newArrowWriter(path string, o options) (*arrowWriter, error) {
+func newArrowWriter(path string, o options, file bool) (*arrowWriter, error) {
 	f, err := CreateAtomic(path)
 	if err != nil {
 		return nil, err
 	}
 	schema := PredictionSchema()
 	mem := memory.NewGoAllocator()
-	w, err := ipc.NewFileWriter(f, ipc.WithSchema(schema), ipc.WithAllocator(mem))
-	if err != nil {
-		f.Abort()
-		return nil, fmt.Errorf("arrow writer %s: %w", path, err)
+	var w ipcWriter
+	if file {
+		fw, err := ipc.NewFileWriter(f, ipc.WithSchema(schema), ipc.WithAllocator(mem))
+		if err != nil {
+			f.Abort()
+			return nil, fmt.Errorf("arrow writer %s: %w", path, err)
+		}
+		w = fw
+	} else {
+		w = ipc.NewWriter(f, ipc.WithSchema(schema), ipc.WithAllocator(mem))
 	}
 	b := array.NewRecordBuilder(mem, schema)
 	a := &arrowWriter{

@@ -38,24 +38,28 @@ type PredictionRow struct {
 // Format is an output file format.
 type Format string
 
-// The prediction file formats.
+// The prediction file formats. Arrow is the Arrow IPC stream format (.arrow,
+// what Hugging Face datasets reads, and what the prepare job's .arrow files
+// are); Feather is the Arrow IPC file format (.feather: Feather v2, the
+// stream plus a footer for random access).
 const (
 	Parquet Format = "parquet"
 	Arrow   Format = "arrow"
+	Feather Format = "feather"
 	JSONL   Format = "jsonl"
 )
 
 // Formats lists every supported format.
-func Formats() []Format { return []Format{Parquet, Arrow, JSONL} }
+func Formats() []Format { return []Format{Parquet, Arrow, Feather, JSONL} }
 
 // ParseFormat reads a format name as written in a job config (case-insensitive).
 func ParseFormat(s string) (Format, error) {
 	f := Format(strings.ToLower(strings.TrimSpace(s)))
 	switch f {
-	case Parquet, Arrow, JSONL:
+	case Parquet, Arrow, Feather, JSONL:
 		return f, nil
 	}
-	return "", fmt.Errorf("unknown output format %q (want parquet, arrow or jsonl)", s)
+	return "", fmt.Errorf("unknown output format %q (want parquet, arrow, feather or jsonl)", s)
 }
 
 // Ext is the file name extension for the format, with its dot.
@@ -63,6 +67,8 @@ func (f Format) Ext() string {
 	switch f {
 	case Arrow:
 		return ".arrow"
+	case Feather:
+		return ".feather"
 	case JSONL:
 		return ".jsonl"
 	}
@@ -115,7 +121,9 @@ func NewPredictionWriter(path string, f Format, opts ...Option) (PredictionWrite
 	case Parquet:
 		return newParquetWriter(path, o)
 	case Arrow:
-		return newArrowWriter(path, o)
+		return newArrowWriter(path, o, false)
+	case Feather:
+		return newArrowWriter(path, o, true)
 	case JSONL:
 		return newJSONLPredictionWriter(path, o)
 	}

@@ -68,27 +68,61 @@ func readParquet(t *testing.T, path string) []PredictionRow {
 	return out[:n]
 }
 
-func readArrow(t *testing.T, path string) ([]PredictionRow, int) {
+// readArrow reads an Arrow prediction file: the IPC stream format when file
+// is false (and then the IPC file reader must refuse it), the IPC file
+// format when true.
+func readArrow(t *testing.T, path string, file bool) ([]PredictionRow, int) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	r, err := ipc.NewFileReader(f, ipc.WithAllocator(memory.NewGoAllocator()))
-	if err != nil {
-		t.Fatalf("open arrow: %v", err)
-	}
-	defer r.Close()
-	if !r.Schema().Equal(PredictionSchema()) {
-		t.Fatalf("schema = %v, want %v", r.Schema(), PredictionSchema())
-	}
-	var out []PredictionRow
-	for i := 0; i < r.NumRecords(); i++ {
-		rec, err := r.Record(i)
+	mem := ipc.WithAllocator(memory.NewGoAllocator())
+	var recs []arrow.Record
+	var schema *arrow.Schema
+	if file {
+		r, err := ipc.NewFileReader(f, mem)
 		if err != nil {
+			t.Fatalf("open arrow file: %v", err)
+		}
+		defer r.Close()
+		schema = r.Schema()
+		for i := 0; i < r.NumRecords(); i++ {
+			rec, err := r.Record(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec.Retain() // the reader releases it on the next Record
+			recs = append(recs, rec)
+		}
+	} else {
+		if _, err := ipc.NewFileReader(f, mem); err == nil {
+			t.Fatalf("%s is an Arrow IPC file, want the IPC stream format", path)
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			t.Fatal(err)
 		}
+		r, err := ipc.NewReader(f, mem)
+		if err != nil {
+			t.Fatalf("open arrow stream: %v", err)
+		}
+		defer r.Release()
+		schema = r.Schema()
+		for r.Next() {
+			rec := r.Record()
+			rec.Retain()
+			recs = append(recs, rec)
+		}
+		if err := r.Err(); err != nil {
+			t.Fatalf("read arrow stream: %v", err)
+		}
+	}
+	if !schema.Equal(PredictionSchema()) {
+		t.Fatalf("schema = %v, want %v", schema, PredictionSchema())
+	}
+	var out []PredictionRow
+	for _, rec := range recs {
 		col := func(j int) *array.String { return rec.Column(j).(*array.String) }
 		spans := rec.Column(3).(*array.List)
 		st := spans.ListValues().(*array.Struct)
@@ -108,7 +142,7 @@ func readArrow(t *testing.T, path string) ([]PredictionRow, int) {
 			})
 		}
 	}
-	return out, r.NumRecords()
+	return out, len(recs)
 }
 
 func readJSONL(t *testing.T, path string) []PredictionRow {
@@ -171,9 +205,9 @@ func TestRoundTrip(t *testing.T) {
 				switch f {
 				case Parquet:
 					got = readParquet(t, path)
-				case Arrow:
+				case Arrow, Feather:
 					var batches int
-					got, batches = readArrow(t, path)
+					got, batches = readArrow(t, path, f == Feather)
 					if want := (n + 63) / 64; batches != want {
 						t.Errorf("record batches = %d, want %d", batches, want)
 					}
@@ -296,7 +330,7 @@ func TestMulti(t *testing.T) {
 	if got := normalise(readParquet(t, PredictionPath(dir, "rules", Parquet))); !reflect.DeepEqual(got, want) {
 		t.Errorf("parquet: %+v", got)
 	}
-	if got, _ := readArrow(t, PredictionPath(dir, "rules", Arrow)); !reflect.DeepEqual(normalise(got), want) {
+	if got, _ := readArrow(t, PredictionPath(dir, "rules", Arrow), false); !reflect.DeepEqual(normalise(got), want) {
 		t.Errorf("arrow: %+v", got)
 	}
 	if got := normalise(readJSONL(t, PredictionPath(dir, "rules", JSONL))); !reflect.DeepEqual(got, want) {
