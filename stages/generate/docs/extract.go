@@ -361,6 +361,11 @@ var nameWords = func() map[string]bool {
 	return m
 }()
 
+// functionWords are sentence starts that word lists also carry as proper
+// nouns or chemical symbols ("He", "In", "As") or that are also names in
+// our lists ("Son", "Long"), but that are ordinary words first.
+var functionWords = map[string]bool{"he": true, "it": true, "in": true, "as": true, "at": true, "be": true, "son": true, "long": true, "no": true, "so": true}
+
 var elisionsFR = map[string]bool{"l": true, "d": true, "j": true, "m": true, "n": true, "s": true, "t": true, "c": true, "qu": true, "jusqu": true, "lorsqu": true, "puisqu": true, "quoiqu": true, "presqu": true}
 
 // cleanSentence reports whether s is a sentence fit for training as PII-free
@@ -409,7 +414,7 @@ func cleanSentence(s string, dict map[string]bool, fr bool) bool {
 			case capital && i == 0 && j == 0:
 				// the first word: an ordinary word, not also a proper noun
 				// of the word list ("Bill", "May") nor a name we generate
-				if !dict[lower] || (dict[p] && p != lower) || nameWords[lower] {
+				if !dict[lower] || (dict[p] && p != lower && !functionWords[lower]) || (nameWords[lower] && !functionWords[lower]) {
 					if !(p == "I" || strings.HasPrefix(p, "I'")) {
 						return false
 					}
