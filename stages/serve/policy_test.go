@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/piimask/piimask/stages/detect"
+	"github.com/piimask/piimask/stages/detect/pattern"
 	"github.com/piimask/piimask/stages/mask"
 	"github.com/piimask/piimask/stages/record"
 )
@@ -233,5 +234,37 @@ func TestBadDefaultPolicy(t *testing.T) {
 				t.Fatalf("got %v, want …%s…", err, tc.want)
 			}
 		})
+	}
+}
+
+// A patterns method (custom recognizers) is served like any other: its
+// labels are known classes, usable in a request's policy.
+func TestServeCustomRecognizers(t *testing.T) {
+	custom, err := pattern.New("custom", pattern.Options{Recognizers: []pattern.Recognizer{
+		{Name: "employee-id", Label: "EMPLOYEE_ID", Patterns: []pattern.Pattern{{Regex: `EMP-\d{6}`, Score: 0.3}}, Context: []string{"employee"}},
+		{Name: "projects", Label: "CODENAME", DenyList: []string{"Project Falcon"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ts := newTestServer(t, Options{}, rulesMethod(t), Method{Name: "custom", Type: pattern.Type, Detector: custom, Limits: DefaultLimits()})
+	body := map[string]any{"text": "Employee EMP-123456 (jo@example.com) on project falcon; ref EMP-000042.", "methods": []string{"rules", "custom"},
+		"policy": map[string]any{"operators": map[string]any{"CODENAME": map[string]any{"type": "redact"}}, "min_score": map[string]any{"EMPLOYEE_ID": 0.5}}}
+	r := do(t, http.MethodPost, ts.URL+"/v1/mask", "application/json", jsonBody(t, body), nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	resp := decode[AnalyseResponse](t, r)
+	if want := "Employee [EMPLOYEE_ID_1] ([EMAIL_1]) on ; ref EMP-000042."; resp.Masked != want {
+		t.Errorf("masked %q, want %q", resp.Masked, want)
+	}
+	var scores []float64
+	for _, e := range resp.Results[1].Entities {
+		if e.Label == "EMPLOYEE_ID" {
+			scores = append(scores, e.Score)
+		}
+	}
+	if !slices.Equal(scores, []float64{0.65, 0.3}) {
+		t.Errorf("EMPLOYEE_ID scores %v, want [0.65 0.3] (context boost on the first only)", scores)
 	}
 }
