@@ -89,7 +89,14 @@ func (g *gen) person() *person {
 	case (o.name == "english" || o.name == "german") && g.p(0.05):
 		p.last += "-" + pick(g, o.last) // Smith-Jones
 	}
-	if o.name == "english" && g.p(0.5) {
+	if o.name == "english" && g.p(0.08) {
+		// first names that are also ordinary words
+		if p.female {
+			p.first = pick(g, []string{"June", "April", "Rose", "Grace", "Hope", "Joy", "Amber", "May"})
+		} else {
+			p.first = pick(g, []string{"Will", "Mark", "Frank", "Bill", "Art", "Guy", "Rich"})
+		}
+	} else if o.name == "english" && g.p(0.5) {
 		// gofakeit's much larger (mostly US) name lists, for variety
 		p.first, p.last = g.f.FirstName(), g.f.LastName()
 	}

@@ -116,6 +116,12 @@ var fixedEN = []string{
 	"The conference in Spring was really well organised.", "Best of luck with the move!", "Congratulations on the new role!",
 	"We can discuss the details on Wednesday.", "It rained all week, so the picnic was moved indoors.",
 	"The slides are in the usual folder.", "Let me check and come back to you.", "Many thanks for the quick reply.",
+	// capitalised words that are also first names, used as ordinary words (O)
+	"Will you be able to join us?", "May I suggest a shorter agenda?", "June was a very busy month for the whole team.",
+	"April showers delayed the outdoor event.", "Grace periods for late payments are no longer offered.",
+	"Frank feedback is always welcome here.", "Bill payments can now be made online.", "Mark the date in your calendar.",
+	"Rose bushes were planted along the entrance.", "Sterling has dropped against the euro this week.",
+	"Art supplies for the workshop are in the cupboard.", "Amber warnings were issued for the whole region.",
 }
 var requestsEN = []string{
 	"send me the final version", "confirm the new date", "check the figures again", "review the attached draft",
@@ -178,6 +184,11 @@ var fixedFR = []string{
 	"Le salon du printemps était vraiment bien organisé.", "Bon courage pour le déménagement !", "Félicitations pour ce nouveau poste !",
 	"Nous pourrons voir les détails mercredi.", "Il a plu toute la semaine, le pique-nique a donc eu lieu à l'intérieur.",
 	"Les diapositives sont dans le dossier habituel.", "Je vérifie et je reviens vers vous.", "Merci beaucoup pour la réponse rapide.",
+	// mots capitalisés qui sont aussi des prénoms, employés comme mots ordinaires (O)
+	"Pierre qui roule n'amasse pas mousse.", "Rose et blanc sont les couleurs retenues pour l'affiche.",
+	"Marguerites et tulipes décoreront l'accueil.", "Claire et nette, la présentation a convaincu le comité.",
+	"Juin a été un mois très chargé pour toute l'équipe.", "Aimé de tous, le nouveau menu de la cantine restera en place.",
+	"Olive et citron sont au menu du buffet.", "Constance et régularité sont les clés du projet.",
 }
 var requestsFR = []string{
 	"m'envoyer la version finale", "confirmer la nouvelle date", "revérifier les chiffres", "relire le brouillon ci-joint",
