@@ -5,7 +5,11 @@ BIN     := bin/piimask
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all setup setup-test build quickstart test test-short bench fmt vet lint clean
+.PHONY: all setup setup-test build quickstart test test-short bench fmt vet lint clean image
+
+# Container engine for `make image`: docker, else podman, else buildah.
+ENGINE  ?= $(shell command -v docker || command -v podman || command -v buildah)
+IMAGE   ?= ghcr.io/piimask/piimask:$(VERSION)
 
 all: build
 
@@ -17,6 +21,12 @@ setup-test: setup
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/piimask
+
+# The container image (Dockerfile). Without an engine, deploy/image_test.go
+# runs the same build steps on the host.
+image:
+	@test -n "$(ENGINE)" || { echo "make image: no docker, podman or buildah found (set ENGINE=…)" >&2; exit 1; }
+	$(ENGINE) build --build-arg VERSION=$(VERSION) -t $(IMAGE) -f Dockerfile .
 
 quickstart: setup build
 	$(BIN) run configs/quickstart.yaml
