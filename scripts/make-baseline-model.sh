@@ -1,23 +1,48 @@
 #!/usr/bin/env bash
 # make-baseline-model.sh — regenerate models/baseline, piimask's embedded
 # BERT-like token classifier (`model: builtin:baseline`), end to end and
-# deterministically, on CPU in a few minutes:
+# deterministically (same package versions, same bytes), on CPU:
 #
+#   0. Debian word lists wamerican + wfrench (the model's dictionary
+#      features) and the prose packages of scripts/make-prose.sh (fortunes,
+#      wordnet-base, manpages-fr), installed when missing; the PII-free
+#      prose file out/prose/prose.txt (scripts/make-prose.sh);
 #   1. a BERT-style cased WordPiece tokenizer ([PAD]=0, [UNK], [CLS], [SEP],
-#      [MASK]), vocabulary 8000, trained on 20,000 synthetic rows (seed 1000);
-#   2. configs/prepare-baseline.yaml: token-classification windows from 10,000
-#      synthetic rows (seed 1; the quickstart evaluates on seed 42);
-#   3. configs/train-baseline.yaml: the encoder window MLP (embed 48, hidden
-#      192, ±3 tokens), inputs input_ids, attention_mask and token_type_ids.
+#      [MASK]), vocabulary 16,000, trained on 8,000 generated documents
+#      (documents mode with the prose, seed 1000);
+#   2. configs/prepare-baseline.yaml: windows of 10,000 generated documents
+#      (documents mode with the prose, seed 1);
+#   3. configs/prepare-baseline-templates.yaml: windows of 4,000 template rows
+#      (seed 1; the quickstart evaluates on seed 42);
+#   4. configs/train-baseline.yaml: the convolutional tagger (conv-encoder:
+#      embed 64 + 20 vocabulary features, 3 layers of 128, receptive field
+#      ±14 tokens), inputs input_ids, attention_mask and token_type_ids.
 #
 # Usage: scripts/make-baseline-model.sh            (from anywhere)
-# Needs: Go. Writes models/baseline and out/prepare-baseline.
+# Needs: Go; apt-get (as root, or sudo) when a package is missing.
+# Writes models/baseline, out/prose, out/prepare-baseline and
+# out/prepare-baseline-templates; prints the sha256 of every model file.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-go build -o bin/piimask ./cmd/piimask
+pkgs=(wamerican wfrench fortunes wordnet-base manpages-fr)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "make-baseline-model: installing ${missing[*]}" >&2
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+start=$(date +%s)
+scripts/make-prose.sh out/prose/prose.txt   # also builds bin/piimask
 mkdir -p models/baseline
-./bin/piimask train-tokenizer --kind wordpiece --vocab 8000 --n 20000 --seed 1000 --out models/baseline/tokenizer.json
+./bin/piimask train-tokenizer --kind wordpiece --mode documents --prose out/prose/prose.txt \
+  --vocab 16000 --n 8000 --seed 1000 --out models/baseline/tokenizer.json
 ./bin/piimask run configs/prepare-baseline.yaml
+./bin/piimask run configs/prepare-baseline-templates.yaml
 ./bin/piimask run configs/train-baseline.yaml
+echo "make-baseline-model: $(( $(date +%s) - start ))s"
 sha256sum models/baseline/*

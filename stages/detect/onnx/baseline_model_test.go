@@ -6,6 +6,7 @@ package onnx_test
 // gives the same spans as one big window.
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -54,9 +55,10 @@ func TestBaselineModelBatchingIsTransparent(t *testing.T) {
 	}
 }
 
-// The baseline sees ±3 tokens, so windows overlapping by 16 tokens (cores
-// meeting in the middle of the overlap, 8 tokens from either edge) give each
-// token exactly the context one big window gives it.
+// The baseline's logits for a token depend on the window_left tokens before
+// it and window_right after it (config.json: its receptive field), so windows
+// overlapping by twice that (cores meeting in the middle of the overlap) give
+// each token exactly the context one big window gives it.
 func TestBaselineModelWindowsOnLongText(t *testing.T) {
 	rt := ortlibtest.Require(t)
 	dir := builtinModel(t, "baseline")
@@ -68,11 +70,18 @@ func TestBaselineModelWindowsOnLongText(t *testing.T) {
 	}
 	long := []record.Record{{ID: "long", Text: b.String()}}
 	whole := detectRecs(t, openBuiltin(t, rt, dir, onnx.Options{BatchSize: 4, MaxLength: 8192, Aggregation: "first"}), long)
-	windowed := detectRecs(t, openBuiltin(t, rt, dir, onnx.Options{BatchSize: 4, MaxLength: 64, Stride: 16, Aggregation: "first"}), long)
+	var mc struct {
+		WindowLeft  int `json:"window_left"`
+		WindowRight int `json:"window_right"`
+	}
+	readJSON(t, filepath.Join(dir, "config.json"), &mc)
+	stride := 2 * max(mc.WindowLeft, mc.WindowRight, 1)
+	maxLen := 2*stride + 16
+	windowed := detectRecs(t, openBuiltin(t, rt, dir, onnx.Options{BatchSize: 4, MaxLength: maxLen, Stride: stride, Aggregation: "first"}), long)
 	if len(whole[0]) < 100 {
 		t.Fatalf("only %d spans found in a text of 40 documents", len(whole[0]))
 	}
 	if d := spanDiff(whole, windowed); d != "" {
-		t.Fatalf("64-token windows differ from one window: %s", d)
+		t.Fatalf("%d-token windows (stride %d) differ from one window: %s", maxLen, stride, d)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/piimask/piimask/models"
 	"github.com/piimask/piimask/stages/detect/onnx"
 	"github.com/piimask/piimask/stages/generate"
+	"github.com/piimask/piimask/stages/onnxgraph"
 	"github.com/piimask/piimask/stages/ortlib"
 	"github.com/piimask/piimask/stages/ortlib/ortlibtest"
 	"github.com/piimask/piimask/stages/record"
@@ -340,15 +341,18 @@ func TestDecoderModelLeftPadding(t *testing.T) {
 }
 
 // TestDecoderModelContextWindows cuts every document into short windows
-// (max_length 32, so most need several) three ways and compares the spans
-// with a single pass over the whole document:
+// (max_length = the model's receptive field + 17, so most need several)
+// three ways and compares the spans with a single pass over the whole
+// document:
 //
-//   - left_context 8 (each window but the first starts 8 tokens before the
-//     part it owns): the shipped decoder sees the 6 previous tokens and a
-//     position bucket that saturates at 6, so every kept token sees exactly
-//     what it sees in one pass: the spans must be IDENTICAL;
-//   - right_context 8 (each window's last 8 tokens are context only): the rows
-//     sent are exactly tokenize.WindowsWithRightContext's; a causal model
+//   - left_context M = window_left + position_buckets (config.json; each
+//     window but the first starts M tokens before the part it owns): the
+//     shipped decoder's logits for a token depend on it and the window_left
+//     tokens before it, and those tokens' position rows saturate after
+//     position_buckets-1, so every kept token sees exactly what it sees in
+//     one pass: the spans must be IDENTICAL;
+//   - right_context M (each window's last M tokens are context only): the
+//     rows sent are exactly tokenize.WindowsWithRightContext's; a causal model
 //     gains nothing from tokens after the one it labels, and the first tokens
 //     of every window's core lose their left context, so spans drift;
 //   - neither (stride -1): windows side by side, for reference.
@@ -360,7 +364,16 @@ func TestDecoderModelContextWindows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const maxLen, margin = 32, 8
+	var mc struct {
+		WindowLeft      int `json:"window_left"`
+		PositionBuckets int `json:"position_buckets"`
+	}
+	readJSON(t, filepath.Join(dir, "config.json"), &mc)
+	if mc.WindowLeft < 1 || mc.PositionBuckets > mc.WindowLeft {
+		t.Fatalf("config.json: window_left %d, position_buckets %d: the identity below needs 1 <= buckets <= window_left", mc.WindowLeft, mc.PositionBuckets)
+	}
+	margin := mc.WindowLeft + mc.PositionBuckets
+	maxLen := margin + 17
 	var wantRows, long int
 	for _, r := range recs {
 		enc, err := tok.Encode(r.Text, true)
@@ -414,10 +427,10 @@ func TestDecoderModelContextWindows(t *testing.T) {
 // shipped BERT-like baseline on the same 256 synthetic documents, same
 // options (batch 16, max_length 128, one intra-op thread) and each one's
 // aggregation in configs/compare-all.yaml (baseline first, decoder simple).
-// The two have equal parameter counts within 0.3% (same vocabulary size 8000,
-// embed 48, hidden 192, a 7-token window: ±3 vs the 6 previous tokens; they
-// differ only in 2 token-type rows vs 7 position rows of the hidden bias);
-// the benchmark checks that and reports the parameter counts.
+// The two have equal parameter counts within 0.5% (same vocabulary size
+// 16,000, embed 64, three convolution layers of 128 with five offsets each;
+// they differ only in 2 token-type rows vs 8 position rows added in the first
+// layer); the benchmark checks that and reports the parameter counts.
 //
 //	go test ./stages/detect/onnx -run '^$' -bench DecoderVsBaseline -benchtime 20x
 func BenchmarkDecoderVsBaseline(b *testing.B) {
@@ -442,24 +455,29 @@ func BenchmarkDecoderVsBaseline(b *testing.B) {
 	}
 }
 
-// paramCount sums the float initializers of a model's config-declared
-// sizes: embedding, W1, B1, the auxiliary rows, W2, B2.
+// paramCount sums the sizes of a model's trainable float initializers (the
+// fixed vocabulary feature table, features.weight, is not a parameter).
 func paramCount(t testing.TB, dir string) int {
-	var c struct {
-		VocabSize       int `json:"vocab_size"`
-		EmbeddingSize   int `json:"embedding_size"`
-		HiddenSize      int `json:"hidden_size"`
-		NumLabels       int `json:"num_labels"`
-		WindowLeft      int `json:"window_left"`
-		WindowRight     int `json:"window_right"`
-		TypeVocabSize   int `json:"type_vocab_size"`
-		PositionBuckets int `json:"position_buckets"`
+	data, err := os.ReadFile(filepath.Join(dir, "model.onnx"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	readJSON(t, filepath.Join(dir, "config.json"), &c)
-	width := c.WindowLeft + 1 + c.WindowRight
-	aux := c.TypeVocabSize + c.PositionBuckets
-	return c.VocabSize*c.EmbeddingSize + width*c.EmbeddingSize*c.HiddenSize + c.HiddenSize +
-		aux*c.HiddenSize + c.HiddenSize*c.NumLabels + c.NumLabels
+	m, err := onnxgraph.Unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, init := range m.GetGraph().GetInitializer() {
+		if init.GetDataType() != int32(onnxgraph.Float) || init.GetName() == "features.weight" {
+			continue
+		}
+		size := 1
+		for _, d := range init.GetDims() {
+			size *= int(d)
+		}
+		n += size
+	}
+	return n
 }
 
 // TestDecoderBaselineEqualParams keeps the benchmark's premise true.
