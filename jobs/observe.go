@@ -20,6 +20,8 @@ type Overrides struct {
 	PushgatewayURL  string
 	// MaxRejectRatio overrides max_reject_ratio when >= 0.
 	MaxRejectRatio float64
+	// OutputDir overrides output.dir (sharded runs write <dir>/shard-i-of-N).
+	OutputDir string
 	// FailOnExportError makes a failed metrics export (push, textfile)
 	// fail an otherwise successful run; by default it is only a warning.
 	FailOnExportError bool
@@ -41,6 +43,9 @@ func (o Overrides) Apply(l *config.Loaded, env *Env) error {
 		j.Shard = &config.Shard{Index: s.Index, Count: s.Count}
 	} else {
 		j.Shard = nil
+	}
+	if o.OutputDir != "" {
+		j.Output.Dir = o.OutputDir
 	}
 	if o.MetricsAddr != "" || o.MetricsTextfile != "" || o.PushgatewayURL != "" {
 		if j.Metrics == nil {

@@ -11,6 +11,7 @@ import (
 func addRunFlags(cmd *cobra.Command, ov *jobs.Overrides) {
 	f := cmd.Flags()
 	f.StringVar(&ov.Shard, "shard", "", "run shard i of N (i/N, 0-based); default: JOB_COMPLETION_INDEX with PIIMASK_SHARD_COUNT (Kubernetes Indexed Job), else the config's shard section")
+	f.StringVar(&ov.OutputDir, "output-dir", "", "write the outputs under this directory (overrides output.dir; a shard writes DIR/shard-i-of-N)")
 	f.StringVar(&ov.MetricsAddr, "metrics-addr", "", "serve Prometheus /metrics on this host:port while the job runs (overrides metrics.listen)")
 	f.StringVar(&ov.MetricsTextfile, "metrics-textfile", "", "write a node_exporter textfile-collector .prom file at the end (overrides metrics.textfile)")
 	f.StringVar(&ov.PushgatewayURL, "pushgateway-url", "", "push metrics to this Pushgateway at the end (overrides metrics.pushgateway.url)")
