@@ -50,54 +50,103 @@ func openInput(job *config.Job, dir string) (*input, error) {
 // source function.
 func (in *input) produce(ctx context.Context, emit func(record.Record) error) error {
 	j := in.job
-	f := read.Filter{Languages: j.Filters.Languages, Limit: j.Filters.Limit}
-	if s := j.Filters.Sample; s != nil {
-		f.SampleRate, f.Seed = s.Rate, s.Seed
-	}
-	if err := f.Validate(); err != nil {
+	g, err := newRowGate(j, &in.counts, in.metrics, in.rejects.Write)
+	if err != nil {
 		return err
 	}
-	wrapped := f.Wrap(func(r record.Record) error {
+	keep := func(r record.Record) error {
 		r.Gold, r.Ignored = in.labels.goldSpans(r.Gold)
 		in.counts.kept.Add(1)
 		return emit(r)
-	})
-	// A sharded run reads only the rows its shard owns (by id, or by origin
-	// for a reject without one); the other shards count the rest.
-	shard := jobShard(j)
-	counted := func(r record.Record) error {
-		if !shard.Owns(shardKey(r.ID, r.Origin)) {
-			return nil
-		}
-		in.counts.read.Add(1)
-		in.metrics.Read(metrics.StageRead, 1)
-		return wrapped(r)
 	}
-	reject := func(r record.Reject) error {
-		if !shard.Owns(shardKey(r.ID, r.Origin)) {
-			return nil
-		}
-		in.counts.read.Add(1)
-		in.counts.rejected.Add(1)
-		in.metrics.Read(metrics.StageRead, 1)
-		in.metrics.Rejected(metrics.StageRead, 1)
-		return in.rejects.Write(r)
-	}
-	var err error
-	if g := j.Input.Generate; g != nil {
-		err = generateRecords(ctx, g, counted)
+	counted := func(r record.Record) error { return g.row(r, keep) }
+	if gen := j.Input.Generate; gen != nil {
+		err = generateRecords(ctx, gen, counted)
 	} else {
 		var paths []string
 		paths, err = read.Expand(j.Input.Paths)
 		if err != nil {
 			return err
 		}
-		err = read.Read(ctx, paths, readOptions(j), counted, reject)
+		err = read.Read(ctx, paths, readOptions(j), counted, g.reject)
 	}
 	if errors.Is(err, read.ErrStop) {
 		return nil
 	}
 	return err
+}
+
+// rowGate is the one path every job's input rows take, whatever reads them
+// (input.produce for evaluate, prepare and calibrate; the mask job's own
+// per-file reader): shard ownership, the read/rejected counts and metrics,
+// the job's filters (languages, sample, limit) and the rejects file.
+// checkRejectRatio then applies max_reject_ratio to its counts. A gate is
+// used by one reading goroutine.
+type rowGate struct {
+	shard   Shard
+	counts  *inputCounts
+	metrics *metrics.Metrics
+	// filtered is the job's filter wrapped around next; next is set by row.
+	filtered    func(record.Record) error
+	next        func(record.Record) error
+	writeReject func(record.Reject) error
+}
+
+// newRowGate builds the gate of job j; rejected rows go to writeReject.
+func newRowGate(j *config.Job, counts *inputCounts, m *metrics.Metrics, writeReject func(record.Reject) error) (*rowGate, error) {
+	f := read.Filter{Languages: j.Filters.Languages, Limit: j.Filters.Limit}
+	if s := j.Filters.Sample; s != nil {
+		f.SampleRate, f.Seed = s.Rate, s.Seed
+	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	g := &rowGate{shard: jobShard(j), counts: counts, metrics: m, writeReject: writeReject}
+	g.filtered = f.Wrap(func(r record.Record) error { return g.next(r) })
+	return g, nil
+}
+
+// row passes r on to emit when this shard owns it and the filters keep it;
+// it returns read.ErrStop once filters.limit documents were kept.
+func (g *rowGate) row(r record.Record, emit func(record.Record) error) error {
+	// A sharded run reads only the rows its shard owns (by id, or by origin
+	// for a reject without one); the other shards count the rest.
+	if !g.shard.Owns(shardKey(r.ID, r.Origin)) {
+		return nil
+	}
+	return g.owned(r, emit)
+}
+
+// owned is row for a record whose shard the caller has decided (the pages
+// of a PDF the shard owns).
+func (g *rowGate) owned(r record.Record, emit func(record.Record) error) error {
+	g.counts.read.Add(1)
+	g.metrics.Read(metrics.StageRead, 1)
+	g.next = emit
+	return g.filtered(r)
+}
+
+// reject counts and writes a rejected row this shard owns.
+func (g *rowGate) reject(r record.Reject) error {
+	if !g.shard.Owns(shardKey(r.ID, r.Origin)) {
+		return nil
+	}
+	g.counts.read.Add(1)
+	g.counts.rejected.Add(1)
+	g.metrics.Read(metrics.StageRead, 1)
+	g.metrics.Rejected(metrics.StageRead, 1)
+	return g.writeReject(r)
+}
+
+// checkRejectRatio fails when the rejected share of the rows read exceeds
+// the job's max_reject_ratio (0: never); rejectsPath names the rejects file.
+func checkRejectRatio(j *config.Job, counts *inputCounts, rejectsPath string) error {
+	read, rej := counts.read.Load(), counts.rejected.Load()
+	if max := j.MaxRejectRatio; max > 0 && read > 0 && float64(rej)/float64(read) > max {
+		return fmt.Errorf("%d of %d input rows rejected (%.1f%%), above max_reject_ratio %.1f%%: see %s",
+			rej, read, 100*float64(rej)/float64(read), 100*max, rejectsPath)
+	}
+	return nil
 }
 
 // readOptions are the reader options of the job's input section.
@@ -122,12 +171,7 @@ func (in *input) finish() error {
 	if err := in.rejects.Commit(); err != nil {
 		return err
 	}
-	read, rej := in.counts.read.Load(), in.counts.rejected.Load()
-	if max := in.job.MaxRejectRatio; max > 0 && read > 0 && float64(rej)/float64(read) > max {
-		return fmt.Errorf("%d of %d input rows rejected (%.1f%%), above max_reject_ratio %.1f%%: see %s",
-			rej, read, 100*float64(rej)/float64(read), 100*max, in.rejects.Path())
-	}
-	return nil
+	return checkRejectRatio(in.job, &in.counts, in.rejects.Path())
 }
 
 // labelSet maps gold and predicted labels onto the scored label set

@@ -67,7 +67,6 @@ import (
 	"github.com/piimask/piimask/stages/checkpoint"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/mask"
-	"github.com/piimask/piimask/stages/metrics"
 	"github.com/piimask/piimask/stages/pdf"
 	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/record"
@@ -130,6 +129,7 @@ type maskRun struct {
 	partDocs int64
 	summary  *mask.Summary
 	rejects  *write.JSONLWriter[record.Reject]
+	counts   inputCounts // rows read and rejected (rowGate)
 	ocr      pdf.OCR
 	redact   bool // mask.pdf_output: redacted
 	pdfDPI   int
@@ -215,6 +215,9 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	defer closeMethods(methods)
 	inputs, err := expandMaskInputs(job.Input.Paths)
 	if err != nil {
+		return err
+	}
+	if err := checkMaskFilters(l, inputs); err != nil {
 		return err
 	}
 	for _, in := range inputs {
@@ -350,6 +353,9 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	}
 	if err := m.rejects.Commit(); err != nil {
 		return err
+	}
+	if err := checkRejectRatio(job, &m.counts, m.rejects.Path()); err != nil {
+		return fmt.Errorf("%s: %w", l.File, err)
 	}
 	sum := struct {
 		Experiment string        `json:"experiment_name"`
@@ -488,14 +494,14 @@ func (m *maskRun) fingerprint(file string, inputs []maskInput) (string, error) {
 // produce emits every document in order, skipping the first done ones.
 func (m *maskRun) produce(ctx context.Context, inputs []maskInput, done int64, emit func(*maskItem) error) error {
 	var idx int64
-	// A sharded run masks only the documents its shard owns: rows by id (or
-	// origin), whole PDFs by path, so every page of a PDF stays in one shard.
-	shard := jobShard(m.job)
-	send := func(it *maskItem) error {
-		if it.page == 0 && !shard.Owns(shardKey(it.rec.ID, it.rec.Origin)) {
-			return nil
-		}
-		m.env.Metrics.Read(metrics.StageRead, 1)
+	// Every row goes through the job's row gate (jobs/input.go): shard,
+	// counts, filters and rejects as in evaluate. PDF pages are owned by
+	// their file's shard (every page of a PDF stays in one shard).
+	gate, err := newRowGate(m.job, &m.counts, m.env.Metrics, m.rejects.Write)
+	if err != nil {
+		return err
+	}
+	emitItem := func(it *maskItem) error {
 		it.idx = idx
 		idx++
 		if it.idx < done {
@@ -503,13 +509,47 @@ func (m *maskRun) produce(ctx context.Context, inputs []maskInput, done int64, e
 		}
 		return emit(it)
 	}
-	reject := func(r record.Reject) error {
-		if !shard.Owns(shardKey(r.ID, r.Origin)) {
-			return nil
+	send := func(it *maskItem) error {
+		keep := func(r record.Record) error {
+			it.rec = r
+			return emitItem(it)
 		}
-		m.env.Metrics.Rejected(metrics.StageRead, 1)
-		return m.rejects.Write(r)
+		if it.page != 0 { // the PDF's shard was decided by its path
+			return gate.owned(it.rec, keep)
+		}
+		return gate.row(it.rec, keep)
 	}
+	err = m.produceAll(ctx, inputs, done, &idx, send, gate.reject)
+	if errors.Is(err, read.ErrStop) {
+		return nil
+	}
+	return err
+}
+
+// hasFilters reports whether the job's filters can drop documents.
+func hasFilters(j *config.Job) bool {
+	f := j.Filters
+	return len(f.Languages) > 0 || f.Limit > 0 || f.Sample != nil
+}
+
+// checkMaskFilters refuses filters.languages over text and PDF inputs: their
+// documents carry no language, so the filter would drop every one.
+func checkMaskFilters(l *config.Loaded, inputs []maskInput) error {
+	if len(l.Job.Filters.Languages) == 0 {
+		return nil
+	}
+	for _, in := range inputs {
+		if in.format == read.FormatText || in.format == "pdf" {
+			return fmt.Errorf("%s:%d: filters.languages: %s is a %s file, whose documents have no language (use languages with JSONL/Parquet rows only)",
+				l.File, l.Line("filters.languages"), in.path, in.format)
+		}
+	}
+	return nil
+}
+
+// produceAll reads every input in order and sends its documents.
+func (m *maskRun) produceAll(ctx context.Context, inputs []maskInput, done int64, idx *int64, send func(*maskItem) error, reject func(record.Reject) error) error {
+	shard := jobShard(m.job)
 	if g := m.job.Input.Generate; g != nil {
 		return generateRecords(ctx, g, func(r record.Record) error {
 			return send(&maskItem{rec: r, target: 0})
@@ -545,8 +585,10 @@ func (m *maskRun) produce(ctx context.Context, inputs []maskInput, done int64, e
 			if err != nil {
 				return err
 			}
-			if idx+int64(n) <= done { // every page already done: do not extract again
-				idx += int64(n)
+			// Every page already done: do not extract again (only without
+			// filters, which must see every page to keep the same ones).
+			if !hasFilters(m.job) && *idx+int64(n) <= done {
+				*idx += int64(n)
 				continue
 			}
 			if m.redact {
