@@ -8,10 +8,11 @@
 #   setup-pdf.sh            poppler-utils + tesseract-ocr (eng, fra): PDF and OCR tests
 #   setup-prometheus.sh     prometheus + promtool + pushgateway: metrics tests
 #   setup-openapi-lint.sh   npm @redocly/cli: lints the serve API's openapi.json
+#   setup-s3.sh             versitygw (go install): the S3 server of the object-storage tests
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
-for step in setup-python setup-check-parquet setup-chromium setup-pdf setup-prometheus setup-openapi-lint; do
+for step in setup-python setup-check-parquet setup-chromium setup-pdf setup-prometheus setup-openapi-lint setup-s3; do
 	if [[ -x "$root/scripts/$step.sh" ]]; then
 		"$root/scripts/$step.sh" >/dev/null
 	elif [[ -f "$root/scripts/$step.sh" ]]; then

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/debug"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -92,6 +93,7 @@ func (g *globalFlags) env(cmd *cobra.Command) (*jobs.Env, error) {
 
 func newRunCmd(g *globalFlags) *cobra.Command {
 	ov := jobs.Overrides{MaxRejectRatio: -1}
+	var syncEvery time.Duration
 	cmd := &cobra.Command{
 		Use:   "run JOB.yaml",
 		Short: "Run a job config (evaluate, prepare, …)",
@@ -111,10 +113,15 @@ and renamed into place only when complete, so Ctrl-C leaves no partial file.`,
 			if err := ov.Apply(l, env); err != nil {
 				return err
 			}
-			return jobs.Run(cmd.Context(), l, env)
+			finish, err := stageObjectStorage(cmd.Context(), l, syncEvery, env.Logger)
+			if err != nil {
+				return err
+			}
+			return finish(jobs.Run(cmd.Context(), l, env))
 		},
 	}
 	addRunFlags(cmd, &ov)
+	cmd.Flags().DurationVar(&syncEvery, "storage-sync-interval", 10*time.Second, "with an s3:// or file:// output.dir: upload the staged outputs and resume checkpoint this often while the job runs")
 	return cmd
 }
 
