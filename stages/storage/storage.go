@@ -31,13 +31,16 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	gcaws "gocloud.dev/aws"
 	"gocloud.dev/blob"
 	_ "gocloud.dev/blob/fileblob" // file:// URLs
-	_ "gocloud.dev/blob/s3blob"   // s3:// URLs
+	"gocloud.dev/blob/s3blob"
 	"gocloud.dev/gcerrors"
 )
 
@@ -81,8 +84,6 @@ func Open(ctx context.Context, raw string) (*Location, error) {
 		if u.Host == "" {
 			return nil, fmt.Errorf("storage: %s: no bucket name", shown)
 		}
-		q := u.Query()
-		bucketURL = "s3://" + u.Host + "?" + q.Encode()
 		prefix = strings.Trim(u.Path, "/")
 	case "file":
 		if u.Host != "" {
@@ -93,11 +94,47 @@ func Open(ctx context.Context, raw string) (*Location, error) {
 	default:
 		return nil, fmt.Errorf("storage: %s: unsupported scheme %q (s3, file)", shown, u.Scheme)
 	}
-	b, err := blob.OpenBucket(ctx, bucketURL)
+	var b *blob.Bucket
+	if u.Scheme == "s3" {
+		b, err = openS3(ctx, u.Host, u.Query())
+	} else {
+		b, err = blob.OpenBucket(ctx, bucketURL)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", shown, err)
 	}
 	return &Location{Bucket: b, Prefix: prefix, URL: shown, scheme: u.Scheme, host: u.Host}, nil
+}
+
+// openS3 opens an S3 bucket as gocloud.dev's s3blob URL opener does (the
+// same query parameters: use_path_style, disable_https, and those of
+// gocloud.dev/aws.V2ConfigFromURLParams), with the AWS SDK's warning about
+// multipart objects having no whole-object checksum turned off: every
+// object piimask uploads in parts would log it on each read.
+func openS3(ctx context.Context, bucket string, q url.Values) (*blob.Bucket, error) {
+	var opts []func(*s3.Options)
+	for _, key := range []string{"use_path_style", "s3ForcePathStyle", "disable_https"} {
+		v := q.Get(key)
+		if v == "" {
+			continue
+		}
+		q.Del(key)
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s=%q: %w", key, v, err)
+		}
+		if key == "disable_https" {
+			opts = append(opts, func(o *s3.Options) { o.EndpointOptions.DisableHTTPS = on })
+		} else {
+			opts = append(opts, func(o *s3.Options) { o.UsePathStyle = on })
+		}
+	}
+	cfg, err := gcaws.V2ConfigFromURLParams(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, func(o *s3.Options) { o.DisableLogOutputChecksumValidationSkipped = true })
+	return s3blob.OpenBucket(ctx, s3.NewFromConfig(cfg, opts...), bucket, nil)
 }
 
 // Close closes the bucket.

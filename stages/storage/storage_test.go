@@ -228,22 +228,24 @@ func TestFetchInput(t *testing.T) {
 }
 
 // BenchmarkTransfer writes and reads 64 MiB through the S3 server and
-// through local files (file://) in the same run; -bench reports MB/s.
+// through local files (file://) in the same run, with the buckets Open
+// gives jobs; -bench reports MB/s.
 func BenchmarkTransfer(b *testing.B) {
 	ctx := context.Background()
 	_, u, q := server(b, "bench")
 	dir := b.TempDir()
 	data := make([]byte, 64<<20)
 	rand.Read(data)
-	for _, tt := range []struct{ name, url string }{{"s3", u + q}, {"file", "file://" + filepath.ToSlash(dir) + "?metadata=skip"}} {
-		bk, err := blob.OpenBucket(ctx, tt.url)
+	for _, tt := range []struct{ name, url string }{{"s3", u + "/bench" + q}, {"file", "file://" + filepath.ToSlash(dir)}} {
+		loc, err := Open(ctx, tt.url)
 		if err != nil {
 			b.Fatal(err)
 		}
+		bk, key := loc.Bucket, loc.key("obj")
 		b.Run(tt.name+"/write", func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for range b.N {
-				if err := bk.WriteAll(ctx, "obj", data, nil); err != nil {
+				if err := bk.WriteAll(ctx, key, data, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -251,7 +253,7 @@ func BenchmarkTransfer(b *testing.B) {
 		b.Run(tt.name+"/read", func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for range b.N {
-				r, err := bk.NewReader(ctx, "obj", nil)
+				r, err := bk.NewReader(ctx, key, nil)
 				if err != nil {
 					b.Fatal(err)
 				}
