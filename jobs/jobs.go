@@ -90,6 +90,10 @@ func NewRegistry(lookup config.LookupEnv) *detect.Registry {
 		return ref, nil
 	})
 	ensemble.Register(reg)
+	// onnx and ensemble register with Register; their options are declared
+	// here so config loading checks them like every other method's.
+	reg.DeclareOptions(onnx.Type, onnx.Options{})
+	reg.DeclareOptions(ensemble.Type, ensemble.Options{})
 	return reg
 }
 
@@ -136,7 +140,33 @@ func Kinds() []string {
 // registry's method types.
 func Load(path string, env *Env) (*config.Loaded, error) {
 	env.defaults()
-	return config.LoadFile(path, env.LookupEnv, config.Rules{Kinds: Kinds(), MethodTypes: env.Registry.Types(), NoInput: []string{"train"}})
+	l, err := config.LoadFile(path, env.LookupEnv, loadRules(env))
+	if err != nil {
+		return nil, err
+	}
+	if err := inputChecks(l); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// inputChecks are the checks of a loaded config that need its input files
+// (Load and Validate both run them).
+func inputChecks(l *config.Loaded) error {
+	if l.Job.Kind != "mask" || len(l.Job.Input.Paths) == 0 {
+		return nil
+	}
+	inputs, err := expandMaskInputs(l.Job.Input.Paths)
+	if err != nil {
+		return err
+	}
+	return checkMaskFilters(l, inputs)
+}
+
+// loadRules are the checks config loading applies for this build: job kinds,
+// method types and the options each method type declared.
+func loadRules(env *Env) config.Rules {
+	return config.Rules{Kinds: Kinds(), MethodTypes: env.Registry.Types(), NoInput: []string{"train"}, MethodOptions: env.Registry.OptionsType}
 }
 
 // Run executes a loaded job.
@@ -151,4 +181,46 @@ func Run(ctx context.Context, l *config.Loaded, env *Env) error {
 
 func runFinetune(ctx context.Context, l *config.Loaded, env *Env) error {
 	return finetuneJob(ctx, l, l.Job.Finetune, env, finetuneDeps{})
+}
+
+// Validation is what Validate learned about a config.
+type Validation struct {
+	// Kind is the job kind, or "serve" for a serve config.
+	Kind string
+	// Methods is the number of methods configured.
+	Methods int
+	// Skipped names methods a run would skip, with the reason.
+	Skipped map[string]string
+	// Notes are reported without failing (secrets referenced but unset).
+	Notes []string
+}
+
+// Validate checks a job or serve config with the same pass Load and
+// `piimask serve` use — every problem at once, at its file:line — except
+// that a secret referenced but unset is a note, not a problem: validate
+// needs no secrets.
+func Validate(path string, env *Env) (*Validation, error) {
+	env.defaults()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	r := loadRules(env)
+	r.AllowUnsetSecrets = true
+	if config.IsServeConfig(data) {
+		r.Kinds, r.NoInput = nil, nil
+		l, err := config.LoadServeFileRules(path, env.LookupEnv, r)
+		if err != nil {
+			return nil, err
+		}
+		return &Validation{Kind: "serve", Methods: len(l.Config.Methods), Skipped: l.Skipped}, nil
+	}
+	l, err := config.Load(path, data, env.LookupEnv, r)
+	if err != nil {
+		return nil, err
+	}
+	if err := inputChecks(l); err != nil {
+		return nil, err
+	}
+	return &Validation{Kind: l.Job.Kind, Methods: len(l.Job.Methods), Skipped: l.Skipped, Notes: l.Notes}, nil
 }

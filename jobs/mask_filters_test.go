@@ -97,12 +97,7 @@ output: {dir: %s}
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		env := maskEnv(&buf)
-		l, err := Load(path, env)
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = Run(context.Background(), l, env)
+		_, err := Load(path, maskEnv(&buf))
 		if err == nil || !strings.Contains(err.Error(), path+":4: filters.languages") {
 			t.Fatalf("err = %v, want filters.languages refused at line 4", err)
 		}

@@ -128,20 +128,23 @@ and renamed into place only when complete, so Ctrl-C leaves no partial file.`,
 func newValidateCmd(g *globalFlags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "validate JOB.yaml",
-		Short: "Check a job config and print every problem with file:line",
+		Short: "Check a job or serve config and print every problem with file:line",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := g.env(cmd)
 			if err != nil {
 				return err
 			}
-			l, err := jobs.Load(args[0], env)
+			v, err := jobs.Validate(args[0], env)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (kind %s, %d methods)\n", args[0], l.Job.Kind, len(l.Job.Methods))
-			for _, name := range slices.Sorted(maps.Keys(l.Skipped)) {
-				fmt.Fprintf(cmd.OutOrStdout(), "  method %s would be skipped: %s\n", name, l.Skipped[name])
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (kind %s, %d methods)\n", args[0], v.Kind, v.Methods)
+			for _, name := range slices.Sorted(maps.Keys(v.Skipped)) {
+				fmt.Fprintf(cmd.OutOrStdout(), "  method %s would be skipped: %s\n", name, v.Skipped[name])
+			}
+			for _, n := range v.Notes {
+				fmt.Fprintf(cmd.OutOrStdout(), "  note: %s\n", n)
 			}
 			return nil
 		},

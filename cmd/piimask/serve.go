@@ -63,7 +63,7 @@ func runServe(cmd *cobra.Command, g *globalFlags, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
-	l, err := config.LoadServeFile(f.config, env.LookupEnv, env.Registry.Types())
+	l, err := config.LoadServeFileRules(f.config, env.LookupEnv, config.Rules{MethodTypes: env.Registry.Types(), MethodOptions: env.Registry.OptionsType})
 	if err != nil {
 		return err
 	}

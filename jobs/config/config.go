@@ -210,7 +210,10 @@ type Loaded struct {
 	// Skipped names methods left out because an env var they require is unset,
 	// with the reason.
 	Skipped map[string]string
-	lines   map[string]int
+	// Notes are what validate reports without failing: secrets referenced
+	// but unset (with Rules.AllowUnsetSecrets; run needs them).
+	Notes []string
+	lines map[string]int
 }
 
 // Line returns the line of a dotted path such as "methods[1].type" (0 if unknown).
@@ -227,6 +230,14 @@ type Rules struct {
 	MethodTypes []string
 	// NoInput lists the kinds that read no documents (input may be absent).
 	NoInput []string
+	// MethodOptions gives the options struct a method type declared
+	// (detect.Registry.OptionsType): every method's options are checked
+	// against it with file:line, then its values when it has Check() error.
+	MethodOptions func(typ string) reflect.Type
+	// AllowUnsetSecrets turns a secret-named key whose ${VAR} is unset into
+	// a note (Loaded.Notes) instead of a problem: validate checks a config
+	// without the secrets that only run needs.
+	AllowUnsetSecrets bool
 }
 
 // LoadFile reads and validates a job config. Every problem found is returned
@@ -245,7 +256,7 @@ func Load(file string, data []byte, env LookupEnv, rules Rules) (*Loaded, error)
 		env = os.LookupEnv
 	}
 	var job Job
-	lines, missing, err := decodeChecked(file, data, env, &job)
+	lines, missing, err := decodeChecked(file, data, env, &job, rules.MethodOptions)
 	if err != nil {
 		return nil, err
 	}
@@ -264,11 +275,15 @@ func Load(file string, data []byte, env LookupEnv, rules Rules) (*Loaded, error)
 // type (every unknown key, wrong type and missing required field, with
 // lines) and decodes it into dst. It returns the line of every path and the
 // ${VAR}s that had no value.
-func decodeChecked(file string, data []byte, env LookupEnv, dst any) (map[string]int, []MissingVar, error) {
-	if ps := secretLiterals(file, data); len(ps) > 0 {
+func decodeChecked(file string, data []byte, env LookupEnv, dst any, shapes optionShapes) (map[string]int, []MissingVar, error) {
+	ps, secretLines := scanSecrets(file, data)
+	if len(ps) > 0 {
 		return nil, nil, ps
 	}
 	text, missing := interpolate(string(data), env)
+	for i := range missing {
+		missing[i].Secret = secretLines[missing[i].Line]
+	}
 	astFile, err := parser.ParseBytes([]byte(text), 0)
 	if err != nil {
 		return nil, nil, Problems{{File: file, Message: "not valid YAML: " + yaml.FormatError(err, false, true)}}
@@ -276,7 +291,7 @@ func decodeChecked(file string, data []byte, env LookupEnv, dst any) (map[string
 	if len(astFile.Docs) != 1 {
 		return nil, nil, Problems{{File: file, Message: fmt.Sprintf("want exactly one YAML document, found %d", len(astFile.Docs))}}
 	}
-	c := &checker{file: file, lines: map[string]int{}}
+	c := &checker{file: file, lines: map[string]int{}, methodOptions: shapes}
 	c.check(astFile.Docs[0], reflect.TypeOf(dst).Elem(), "")
 	if len(c.problems) > 0 {
 		return nil, nil, c.problems
@@ -326,9 +341,10 @@ func checkMethods(file string, lines map[string]int, methods []Method, methodTyp
 func missingVarProblems(file string, missing []MissingVar, excused map[string]bool) Problems {
 	var ps Problems
 	for _, mv := range missing {
-		if !excused[mv.Name] {
-			ps = append(ps, Problem{File: file, Line: mv.Line, Message: fmt.Sprintf("environment variable %s is not set (use ${%s:-default} for a default, or list it in the method's requires_env)", mv.Name, mv.Name)})
+		if excused[mv.Name] {
+			continue
 		}
+		ps = append(ps, Problem{File: file, Line: mv.Line, Message: fmt.Sprintf("environment variable %s is not set (use ${%s:-default} for a default, or list it in the method's requires_env)", mv.Name, mv.Name)})
 	}
 	return ps
 }
@@ -420,9 +436,21 @@ func (l *Loaded) semantic(rules Rules, missing []MissingVar, env LookupEnv) Prob
 	ps = append(ps, l.checkBench()...)
 	ps = append(ps, l.checkCalibrate()...)
 	ps = append(ps, l.checkViews()...)
+	ps = append(ps, l.checkSections()...)
 	mps, _, excused := checkMethods(l.File, l.lines, j.Methods, rules.MethodTypes, env, l.Skipped)
 	ps = append(ps, mps...)
-	ps = append(ps, checkMethodOptions(l.File, l.lines, j.Methods)...)
+	ps = append(ps, checkMethodOptions(rules.MethodOptions, l.File, l.lines, j.Methods, l.Skipped)...)
+	if rules.AllowUnsetSecrets {
+		var rest []MissingVar
+		for _, mv := range missing {
+			if mv.Secret && !excused[mv.Name] {
+				l.Notes = append(l.Notes, fmt.Sprintf("%s:%d: secret %s referenced but unset (run needs it)", l.File, mv.Line, mv.Name))
+				continue
+			}
+			rest = append(rest, mv)
+		}
+		missing = rest
+	}
 	ps = append(ps, missingVarProblems(l.File, missing, excused)...)
 	return ps
 }

@@ -16,6 +16,9 @@ type LookupEnv func(name string) (string, bool)
 type MissingVar struct {
 	Name string
 	Line int
+	// Secret is set when the reference is the value of a secret-named key
+	// (api_key, token, …).
+	Secret bool
 }
 
 // interpolate replaces ${VAR} and ${VAR:-default} in data; $${ escapes a

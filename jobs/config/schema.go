@@ -50,6 +50,8 @@ type checker struct {
 	problems Problems
 	lines    map[string]int
 	file     string
+	// methodOptions gives a method type's declared options struct.
+	methodOptions optionShapes
 }
 
 func (c *checker) add(line int, path, format string, args ...any) {
@@ -161,7 +163,7 @@ func (c *checker) check(n ast.Node, t reflect.Type, path string) {
 		}
 		fields := yamlFields(t)
 		seen := map[string]bool{}
-		optType := optionsType(t, m) // a method type whose options have a known shape
+		optType := c.optionsType(t, m) // a method type whose options have a known shape
 		for _, mv := range m {
 			key := mv.Key.String()
 			f, ok := fields[key]

@@ -22,9 +22,17 @@ func secretKey(key string) bool {
 // secrets come from the environment, never from files that end up in a
 // repository. The problem names the key and line, never the value.
 func secretLiterals(file string, raw []byte) Problems {
+	ps, _ := scanSecrets(file, raw)
+	return ps
+}
+
+// scanSecrets returns secretLiterals' problems and the lines of the
+// secret-named keys whose value is a ${VAR} reference.
+func scanSecrets(file string, raw []byte) (Problems, map[int]bool) {
+	refs := map[int]bool{}
 	f, err := parser.ParseBytes(raw, 0)
 	if err != nil {
-		return nil // the interpolated text is parsed (and reported) next
+		return nil, refs // the interpolated text is parsed (and reported) next
 	}
 	var ps Problems
 	var walk func(n ast.Node, path string)
@@ -43,6 +51,9 @@ func secretLiterals(file string, raw []byte) Problems {
 				ps = append(ps, Problem{File: file, Line: lineOf(v.Key), Path: p,
 					Message: "a secret must not be written in a config file: use ${ENV_VAR} and set the variable in the environment"})
 			}
+			if s, ok := scalarString(v.Value); ok && secretKey(key) && strings.Contains(s, "${") {
+				refs[lineOf(v.Value)] = true
+			}
 			walk(v.Value, p)
 		case *ast.SequenceNode:
 			for _, x := range v.Values {
@@ -57,5 +68,5 @@ func secretLiterals(file string, raw []byte) Problems {
 	for _, d := range f.Docs {
 		walk(d, "")
 	}
-	return ps
+	return ps, refs
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/goccy/go-yaml/parser"
 )
 
 // ServeFile is a `piimask serve` config: the methods to load once and the
@@ -93,21 +95,31 @@ func (l *LoadedServe) problem(path, format string, args ...any) Problem {
 // LoadServeFile reads and validates a serve config; every problem is
 // returned at once as Problems, each with file:line.
 func LoadServeFile(path string, env LookupEnv, methodTypes []string) (*LoadedServe, error) {
+	return LoadServeFileRules(path, env, Rules{MethodTypes: methodTypes})
+}
+
+// LoadServeFileRules is LoadServeFile with the method types and their
+// declared options shapes of rules (the checks a job config gets).
+func LoadServeFileRules(path string, env LookupEnv, rules Rules) (*LoadedServe, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read serve config: %w", err)
 	}
-	return LoadServe(path, data, env, methodTypes)
+	return loadServe(path, data, env, rules)
 }
 
 // LoadServe validates serve config bytes; file names the source in messages.
 // methodTypes, when not empty, are the method types the caller can build.
 func LoadServe(file string, data []byte, env LookupEnv, methodTypes []string) (*LoadedServe, error) {
+	return loadServe(file, data, env, Rules{MethodTypes: methodTypes})
+}
+
+func loadServe(file string, data []byte, env LookupEnv, rules Rules) (*LoadedServe, error) {
 	if env == nil {
 		env = os.LookupEnv
 	}
 	var sf ServeFile
-	lines, missing, err := decodeChecked(file, data, env, &sf)
+	lines, missing, err := decodeChecked(file, data, env, &sf, rules.MethodOptions)
 	if err != nil {
 		return nil, err
 	}
@@ -115,21 +127,21 @@ func LoadServe(file string, data []byte, env LookupEnv, methodTypes []string) (*
 		sf.Name = nameFromFile(file)
 	}
 	l := &LoadedServe{Config: &sf, File: file, lines: lines, Skipped: map[string]string{}}
-	if ps := l.semantic(methodTypes, missing, env); len(ps) > 0 {
+	if ps := l.semantic(rules, missing, env); len(ps) > 0 {
 		return nil, ps
 	}
 	return l, nil
 }
 
-func (l *LoadedServe) semantic(methodTypes []string, missing []MissingVar, env LookupEnv) Problems {
+func (l *LoadedServe) semantic(rules Rules, missing []MissingVar, env LookupEnv) Problems {
 	var ps Problems
 	sf := l.Config
 	if len(sf.Methods) == 0 {
 		ps = append(ps, l.problem("methods", "list at least one method"))
 	}
-	mps, names, excused := checkMethods(l.File, l.lines, sf.Methods, methodTypes, env, l.Skipped)
+	mps, names, excused := checkMethods(l.File, l.lines, sf.Methods, rules.MethodTypes, env, l.Skipped)
 	ps = append(ps, mps...)
-	ps = append(ps, checkMethodOptions(l.File, l.lines, sf.Methods)...)
+	ps = append(ps, checkMethodOptions(rules.MethodOptions, l.File, l.lines, sf.Methods, l.Skipped)...)
 	ps = append(ps, l.checkPolicy(names)...)
 	s := sf.Serve
 	if s.MaxBodyBytes < 0 {
@@ -171,4 +183,23 @@ func (l *LoadedServe) checkLimits(path string, lim ServeLimits) Problems {
 		ps = append(ps, l.problem(path+".batch_wait", "must be in [0, 1s], got %s", lim.BatchWait))
 	}
 	return ps
+}
+
+// IsServeConfig reports whether data is a serve config (a top-level serve
+// or policy key and no kind) rather than a job config.
+func IsServeConfig(data []byte) bool {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil || len(f.Docs) != 1 {
+		return false
+	}
+	serve, kind := false, false
+	for _, mv := range mappingValues(f.Docs[0].Body) {
+		switch mv.Key.String() {
+		case "serve", "policy":
+			serve = true
+		case "kind":
+			kind = true
+		}
+	}
+	return serve && !kind
 }

@@ -6,6 +6,7 @@ package detect
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sort"
 
 	"github.com/piimask/piimask/stages/record"
@@ -61,10 +62,41 @@ type Factory func(ctx context.Context, spec Spec) (Method, error)
 // rather than held in a global.
 type Registry struct {
 	factories map[string]Factory
+	options   map[string]reflect.Type
 }
 
 // NewRegistry returns an empty registry.
-func NewRegistry() *Registry { return &Registry{factories: map[string]Factory{}} }
+func NewRegistry() *Registry {
+	return &Registry{factories: map[string]Factory{}, options: map[string]reflect.Type{}}
+}
+
+// RegisterOptions adds a method type whose options have the shape of
+// options (a struct value with yaml tags, its doc comments the options'
+// documentation; struct{}{} for a type that takes none). Config loading
+// checks every method's options against it — unknown keys, wrong types,
+// with file:line — before any constructor runs, and when the struct (or a
+// pointer to it) has a Check() error method, its values too.
+func (r *Registry) RegisterOptions(typ string, options any, f Factory) {
+	r.Register(typ, f)
+	r.DeclareOptions(typ, options)
+}
+
+// DeclareOptions records the options shape of a type registered with
+// Register (see RegisterOptions).
+func (r *Registry) DeclareOptions(typ string, options any) {
+	t := reflect.TypeOf(options)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		panic(fmt.Sprintf("detect: options of method type %q must be a struct, not %v", typ, t))
+	}
+	r.options[typ] = t
+}
+
+// OptionsType is the options struct type declared for typ (nil when the
+// type declared none: its options are free-form, checked by its constructor).
+func (r *Registry) OptionsType(typ string) reflect.Type { return r.options[typ] }
 
 // Register adds a method type. Registering the same type twice panics: it is a
 // programming error.

@@ -21,7 +21,7 @@ func New(name string) *Method { return &Method{name: name} }
 
 // Register adds the gold method type to reg. It takes no options.
 func Register(reg *detect.Registry) {
-	reg.Register(Type, func(_ context.Context, spec detect.Spec) (detect.Method, error) {
+	reg.RegisterOptions(Type, struct{}{}, func(_ context.Context, spec detect.Spec) (detect.Method, error) {
 		var none struct{}
 		if err := detect.DecodeOptions(spec.Options, &none); err != nil {
 			return nil, err

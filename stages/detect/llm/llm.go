@@ -188,7 +188,7 @@ func examples(pool []record.Record, lang string, k int) []prompt.Example {
 // Register adds the "llm" method type to reg. The job's label set, when
 // given, is the list of classes in the prompt.
 func Register(reg *detect.Registry) {
-	reg.Register(Type, func(ctx context.Context, spec detect.Spec) (detect.Method, error) {
+	reg.RegisterOptions(Type, Options{}, func(ctx context.Context, spec detect.Spec) (detect.Method, error) {
 		var o Options
 		if err := detect.DecodeOptions(spec.Options, &o); err != nil {
 			return nil, err

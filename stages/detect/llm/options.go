@@ -195,3 +195,11 @@ func (p Prices) cost(prompt, completion int64, batch bool) float64 {
 	}
 	return c
 }
+
+// Check reports bad option values as the constructor would, with the
+// defaults applied (config loading calls it, so validate reports them).
+func (o Options) Check() error {
+	c := o
+	c.defaults()
+	return c.validate()
+}

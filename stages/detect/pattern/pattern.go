@@ -135,7 +135,7 @@ func newDenyList(terms []string, caseSensitive bool) *denyList {
 
 // Register adds the "patterns" method type to reg.
 func Register(reg *detect.Registry) {
-	reg.Register(Type, func(_ context.Context, spec detect.Spec) (detect.Method, error) {
+	reg.RegisterOptions(Type, Options{}, func(_ context.Context, spec detect.Spec) (detect.Method, error) {
 		var opts Options
 		if err := detect.DecodeOptions(spec.Options, &opts); err != nil {
 			return nil, err

@@ -161,7 +161,7 @@ func New(opts Options) (*Method, error) {
 // and the options name no classes, the method detects the job's labels it
 // supports.
 func Register(reg *detect.Registry) {
-	reg.Register(Type, func(_ context.Context, spec detect.Spec) (detect.Method, error) {
+	reg.RegisterOptions(Type, Options{}, func(_ context.Context, spec detect.Spec) (detect.Method, error) {
 		var opts Options
 		if err := detect.DecodeOptions(spec.Options, &opts); err != nil {
 			return nil, err
