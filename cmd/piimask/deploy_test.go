@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/piimask/piimask/jobs"
+	"github.com/piimask/piimask/stages/storage"
 	"github.com/spf13/pflag"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -25,7 +27,7 @@ import (
 )
 
 // overlays are the kustomizations under deploy/kubernetes/overlays.
-var overlays = []string{"nightly-evaluate", "sharded-evaluate", "sharded-mask"}
+var overlays = []string{"nightly-evaluate", "sharded-evaluate", "sharded-mask", "sharded-mask-s3"}
 
 // built is one overlay built by kustomize and decoded into the Kubernetes
 // API types.
@@ -241,8 +243,19 @@ func TestKubernetesManifests(t *testing.T) {
 								out = v
 							}
 						}
-						if !strings.HasPrefix(out, "/data/runs/") {
-							t.Errorf("%s: shards must write under /data/runs/<run-id> (--output-dir), got %q", p.what, out)
+						if !strings.HasPrefix(out, "/data/runs/") && !strings.HasPrefix(out, "s3://") {
+							t.Errorf("%s: shards must write under /data/runs/<run-id> or to s3:// (--output-dir), got %q", p.what, out)
+						}
+						if strings.HasSuffix(name, "-s3") != strings.HasPrefix(out, "s3://") {
+							t.Errorf("%s: overlay %s writes to %s", p.what, name, out)
+						}
+						if strings.HasPrefix(out, "s3://") {
+							if _, err := storage.Open(context.Background(), out); err != nil {
+								t.Errorf("%s: --output-dir %s: %v", p.what, out, err)
+							}
+							if env["AWS_ACCESS_KEY_ID"] == "" && !slices.ContainsFunc(c.Env, func(e corev1.EnvVar) bool { return e.Name == "AWS_ACCESS_KEY_ID" }) {
+								t.Errorf("%s: writes to S3 without credentials", p.what)
+							}
 						}
 						n, _ := strconv.Atoi(count)
 						for i := range n {
@@ -273,7 +286,8 @@ func TestKubernetesManifests(t *testing.T) {
 
 // documentedSecrets are the Secrets the manifests refer to, each with the
 // kubectl command that creates it in its overlay's comments.
-var documentedSecrets = map[string]bool{"piimask-llm/api-key": true, "piimask-mask/pseudonym-key": true}
+var documentedSecrets = map[string]bool{"piimask-llm/api-key": true, "piimask-mask/pseudonym-key": true,
+	"piimask-s3/access-key-id": true, "piimask-s3/secret-access-key": true}
 
 var varRef = regexp.MustCompile(`\$\(([A-Za-z_][A-Za-z0-9_]*)\)`)
 
