@@ -80,7 +80,7 @@ type evalItem struct {
 func outputFormats(job *config.Job) ([]write.Format, error) {
 	names := job.Output.Formats
 	if len(names) == 0 {
-		names = []string{"parquet", "arrow"}
+		names = config.DefaultOutputFormats()
 	}
 	out := make([]write.Format, 0, len(names))
 	for _, n := range names {
@@ -198,11 +198,11 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 
 	batchSize := job.Concurrency.BatchSize
 	if batchSize <= 0 {
-		batchSize = 16
+		batchSize = config.DefaultBatchSize
 	}
 	workers := job.Concurrency.Workers
 	if workers <= 0 {
-		workers = 2
+		workers = config.DefaultWorkers
 	}
 	bar := newProgress(env, "evaluate", expectedDocuments(job))
 	collector := newReportCollector(job.Report)

@@ -274,11 +274,11 @@ func runMask(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 
 	workers := job.Concurrency.Workers
 	if workers <= 0 {
-		workers = 2
+		workers = config.DefaultWorkers
 	}
 	batchSize := job.Concurrency.BatchSize
 	if batchSize <= 0 {
-		batchSize = 32
+		batchSize = config.DefaultMaskBatchSize
 	}
 	bar := newProgress(env, "mask", -1)
 	defer bar.Finish()

@@ -49,18 +49,18 @@ func newTokenSetup(tc *config.TokenClassification, classes []string) (*tokenSetu
 	}
 	strategy := tc.Strategy
 	if strategy == "" {
-		strategy = "first_subtoken"
+		strategy = config.DefaultStrategy
 	}
 	if ts.strategy, err = tokenize.ParseStrategy(strategy); err != nil {
 		return nil, fmt.Errorf("prepare.token_classification.strategy: %w", err)
 	}
 	maxLen := tc.MaxLength
 	if maxLen == 0 {
-		maxLen = 128
+		maxLen = config.DefaultMaxLength
 	}
 	ts.stride = tc.Stride
 	if ts.stride == 0 {
-		ts.stride = 16
+		ts.stride = config.DefaultStride
 	}
 	ts.content = maxLen - ts.frame.Len()
 	if ts.content <= ts.stride {
@@ -94,7 +94,8 @@ func (ts *tokenSetup) process(p *prepared) error {
 }
 
 func splitRatios(s config.Split) ([3]float64, error) {
-	r := [3]float64{0.8, 0.1, 0.1}
+	var r [3]float64
+	copy(r[:], config.DefaultSplitRatios())
 	if len(s.Ratios) > 0 {
 		if len(s.Ratios) != 3 {
 			return r, fmt.Errorf("prepare.split.ratios: want three numbers (train, validation, test), got %d", len(s.Ratios))
@@ -156,7 +157,7 @@ func runPrepare(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 		o := dataset.TokenWriterOptions{Dir: filepath.Join(dir, "token_classification"), TypeIDs: tc.TokenTypeIDs}
 		formats := tc.Formats
 		if len(formats) == 0 {
-			formats = []string{"parquet", "arrow"}
+			formats = config.DefaultOutputFormats()
 		}
 		for _, f := range formats {
 			switch f {
@@ -186,7 +187,7 @@ func runPrepare(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 		}
 		epochs := ft.Epochs
 		if epochs == 0 {
-			epochs = 1
+			epochs = config.DefaultFinetuneEpochs
 		}
 		if ftw, err = dataset.NewFinetuneWriter(dataset.FinetuneOptions{Dir: filepath.Join(dir, "finetune"), PricePerMTokens: ft.PricePerMTokens, Epochs: epochs}); err != nil {
 			return err
@@ -194,7 +195,7 @@ func runPrepare(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	}
 	workers := job.Concurrency.Workers
 	if workers <= 0 {
-		workers = 2
+		workers = config.DefaultWorkers
 	}
 	bar := newProgress(env, "prepare", expectedDocuments(job))
 	r := pipeline.New(ctx, pipeline.WithObserver(env.Metrics))

@@ -29,13 +29,13 @@ func reportSettings(rc *config.Report) config.Report {
 		s = *rc
 	}
 	if s.Examples == 0 {
-		s.Examples = 5
+		s.Examples = config.DefaultReportExamples
 	}
 	if s.Context <= 0 {
-		s.Context = 40
+		s.Context = config.DefaultReportContext
 	}
 	if s.WorstClasses <= 0 {
-		s.WorstClasses = 5
+		s.WorstClasses = config.DefaultReportWorstClasses
 	}
 	return s
 }

@@ -75,10 +75,10 @@ func (l *Loaded) checkPrepare() Problems {
 		}
 		maxLen, stride := tc.MaxLength, tc.Stride
 		if maxLen == 0 {
-			maxLen = 128
+			maxLen = DefaultMaxLength
 		}
 		if stride == 0 {
-			stride = 16
+			stride = DefaultStride
 		}
 		if maxLen > 0 && stride >= maxLen {
 			ps = append(ps, l.Problem(base+".stride", "stride %d must be below max_length %d", stride, maxLen))
