@@ -62,7 +62,18 @@ func TestSignalExitStatus(t *testing.T) {
 			if err := c.Start(); err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(1500 * time.Millisecond) // well into the run
+			// The output directory appears once the job runs (the
+			// signal handler is installed before anything else).
+			for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				if _, err := os.Stat(out); err == nil {
+					break
+				}
+				if time.Now().After(deadline) {
+					c.Process.Kill()
+					t.Fatalf("the job never started:\n%s", stderr.String())
+				}
+			}
+			time.Sleep(200 * time.Millisecond)
 			if err := c.Process.Signal(tt.sig); err != nil {
 				t.Fatal(err)
 			}
