@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"sort"
 
 	"github.com/piimask/piimask/jobs/config"
@@ -21,6 +22,7 @@ import (
 	"github.com/piimask/piimask/stages/detect/rules"
 	"github.com/piimask/piimask/stages/hub"
 	"github.com/piimask/piimask/stages/metrics"
+	"github.com/piimask/piimask/stages/storage"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/tokenize/hf"
 )
@@ -153,10 +155,14 @@ func Load(path string, env *Env) (*config.Loaded, error) {
 // inputChecks are the checks of a loaded config that need its input files
 // (Load and Validate both run them).
 func inputChecks(l *config.Loaded) error {
-	if l.Job.Kind != "mask" || len(l.Job.Input.Paths) == 0 {
+	// Object-storage inputs (s3://, file://) are fetched when the job runs
+	// (piimask run stages them, stages/storage): only local paths are
+	// checked here.
+	paths := slices.DeleteFunc(slices.Clone(l.Job.Input.Paths), storage.IsURL)
+	if l.Job.Kind != "mask" || len(paths) == 0 {
 		return nil
 	}
-	inputs, err := expandMaskInputs(l.Job.Input.Paths)
+	inputs, err := expandMaskInputs(paths)
 	if err != nil {
 		return err
 	}

@@ -414,6 +414,7 @@ func (o *Output) sync(ctx context.Context) error {
 			}
 		}
 	}
+	vanished := map[string]bool{} // directories a file disappeared from during this sync
 	for _, rel := range slices.Sorted(mapsKeys(files)) {
 		st := files[rel]
 		if _, ck := checkpoints[rel]; ck || o.sent[rel] == st {
@@ -421,7 +422,8 @@ func (o *Output) sync(ctx context.Context) error {
 		}
 		err := upload(ctx, o.loc.Bucket, o.loc.key(rel), filepath.Join(o.local, filepath.FromSlash(rel)), nil)
 		if errors.Is(err, fs.ErrNotExist) {
-			continue // removed meanwhile (a part assembled into the output)
+			vanished[path.Dir(rel)] = true // removed meanwhile (parts being assembled)
+			continue
 		}
 		if err != nil {
 			return err
@@ -430,7 +432,9 @@ func (o *Output) sync(ctx context.Context) error {
 		o.bytes += st.size
 	}
 	for rel, data := range checkpoints {
-		if o.sent[rel] == files[rel] {
+		// A checkpoint whose parts were not all uploaded stays at its
+		// previous version in the bucket.
+		if o.sent[rel] == files[rel] || vanishedUnder(vanished, path.Dir(rel)) {
 			continue
 		}
 		if err := upload(ctx, o.loc.Bucket, o.loc.key(rel), "", data); err != nil {
@@ -440,6 +444,16 @@ func (o *Output) sync(ctx context.Context) error {
 		o.bytes += int64(len(data))
 	}
 	return nil
+}
+
+// vanishedUnder reports whether a file vanished from dir or below it.
+func vanishedUnder(vanished map[string]bool, dir string) bool {
+	for v := range vanished {
+		if v == dir || strings.HasPrefix(v, dir+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // Start syncs every interval until Finish.

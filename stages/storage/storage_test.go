@@ -266,3 +266,10 @@ func BenchmarkTransfer(b *testing.B) {
 		bk.Close()
 	}
 }
+
+func TestVanishedUnder(t *testing.T) {
+	v := map[string]bool{".work/pdf/ab": true}
+	if !vanishedUnder(v, ".work") || vanishedUnder(v, "other/.work") || vanishedUnder(map[string]bool{".workx": true}, ".work") {
+		t.Fatal("vanishedUnder")
+	}
+}
