@@ -106,7 +106,7 @@ func buildMethods(ctx context.Context, l *config.Loaded, env *Env) ([]config.Met
 			skipped = append(skipped, MethodSummary{Name: mc.Name, Type: mc.Type, Skipped: why})
 			continue
 		}
-		m, err := env.Registry.New(ctx, detect.Spec{Name: mc.Name, Type: mc.Type, Options: mc.Options, Labels: l.Job.Labels})
+		m, err := env.Registry.New(ctx, detect.Spec{Name: mc.Name, Type: mc.Type, Options: mc.Options, Labels: l.Job.Labels, Resources: env.Resources()})
 		if err != nil {
 			for _, done := range ms {
 				done.Close()

@@ -67,6 +67,17 @@ func (e *Env) defaults() {
 	}
 }
 
+// Resources are what every method constructor gets from the job: its
+// logger, its metrics as request events and piimask's cache directory.
+func (e *Env) Resources() detect.Resources {
+	e.defaults()
+	res := detect.Resources{Logger: e.Logger, CacheDir: models.DefaultCacheDir(e.LookupEnv)}
+	if e.Metrics != nil {
+		res.Events = e.Metrics
+	}
+	return res
+}
+
 // NewRegistry returns a registry with every method type piimask ships.
 // lookup reads environment variables (PIIMASK_CACHE_DIR for builtin models).
 func NewRegistry(lookup config.LookupEnv) *detect.Registry {

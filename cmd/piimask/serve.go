@@ -184,7 +184,7 @@ func loadMethods(ctx context.Context, l *config.LoadedServe, env *jobs.Env) ([]s
 			env.Logger.Warn("method skipped", "method", mc.Name, "reason", why)
 			continue
 		}
-		m, err := env.Registry.New(ctx, detect.Spec{Name: mc.Name, Type: mc.Type, Options: mc.Options, Labels: l.Config.Labels})
+		m, err := env.Registry.New(ctx, detect.Spec{Name: mc.Name, Type: mc.Type, Options: mc.Options, Labels: l.Config.Labels, Resources: env.Resources()})
 		if err != nil {
 			return out, fmt.Errorf("%s:%d: %w", l.File, l.Line(fmt.Sprintf("methods[%d]", i)), err)
 		}

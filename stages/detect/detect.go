@@ -6,6 +6,7 @@ package detect
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"sort"
 
@@ -53,6 +54,50 @@ type Spec struct {
 	Options Options
 	// Labels is the job's label set (may be empty: the method's own).
 	Labels []string
+	// Resources are the job's shared resources. The registry completes
+	// them before calling a constructor (see Registry.New).
+	Resources Resources
+}
+
+// Resources are what a job lends every method constructor, in one shape:
+// where to log, where to report request events, where to cache.
+type Resources struct {
+	// Logger is the job's logger (the registry adds method=<name>; it is
+	// never nil in a constructor: a discard logger when the job gave none).
+	Logger *slog.Logger
+	// Events receives request events (never nil in a constructor: a no-op
+	// when the job gave none). Detect calls also find the run's Events in
+	// their context (EventsFrom).
+	Events Events
+	// CacheDir is piimask's cache directory (embedded models, downloads);
+	// "" when the job gave none.
+	CacheDir string
+}
+
+type resourcesKey struct{}
+
+// complete fills what r leaves unset from the resources of an enclosing
+// constructor (a method built by another, such as an ensemble's members),
+// then with no-ops.
+func (r Resources) complete(ctx context.Context) Resources {
+	if outer, ok := ctx.Value(resourcesKey{}).(Resources); ok {
+		if r.Logger == nil {
+			r.Logger = outer.Logger
+		}
+		if r.Events == nil {
+			r.Events = outer.Events
+		}
+		if r.CacheDir == "" {
+			r.CacheDir = outer.CacheDir
+		}
+	}
+	if r.Logger == nil {
+		r.Logger = slog.New(slog.DiscardHandler)
+	}
+	if r.Events == nil {
+		r.Events = noEvents{}
+	}
+	return r
 }
 
 // Factory builds a Method from its config entry.
@@ -120,12 +165,19 @@ func (r *Registry) Types() []string {
 // Has reports whether a type is registered.
 func (r *Registry) Has(typ string) bool { _, ok := r.factories[typ]; return ok }
 
-// New builds the method described by spec.
+// New builds the method described by spec. The constructor receives
+// spec.Resources completed: unset fields come from the constructor that
+// is building this method, if any (an ensemble's members get the job's
+// logger), else no-ops; the logger gets method=<spec.Name>.
 func (r *Registry) New(ctx context.Context, spec Spec) (Method, error) {
 	f, ok := r.factories[spec.Type]
 	if !ok {
 		return nil, fmt.Errorf("method %q: unknown type %q (known: %v)", spec.Name, spec.Type, r.Types())
 	}
+	res := spec.Resources.complete(ctx)
+	ctx = context.WithValue(ctx, resourcesKey{}, res)
+	spec.Resources = res
+	spec.Resources.Logger = res.Logger.With("method", spec.Name)
 	m, err := f(ctx, spec)
 	if err != nil {
 		return nil, fmt.Errorf("method %q (type %s): %w", spec.Name, spec.Type, err)

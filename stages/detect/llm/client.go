@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -146,6 +147,7 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 type client struct {
 	// method is the method's name in the job, for request events.
 	method  string
+	log     *slog.Logger
 	url     string
 	apiKey  string
 	http    *http.Client
@@ -229,6 +231,7 @@ func (c *client) send(ctx context.Context, body []byte, tokens int) (data []byte
 		if ae.retryAfter > 0 {
 			d = ae.retryAfter
 		}
+		c.log.Debug("llm request retry", "status", status, "attempt", attempts, "wait", d)
 		if err := c.clock.Sleep(ctx, d); err != nil {
 			return nil, attempts, "", err
 		}

@@ -126,6 +126,8 @@ func New(ctx context.Context, name string, classes []string, o Options, d Deps) 
 	}
 	m := &Method{name: name, opts: o, builders: map[string]*prompt.Builder{}, known: map[string]bool{},
 		clock: d.Clock, log: d.Logger}
+	m.log.Debug("llm method ready", "provider", o.Provider, "model", o.Model, "prompt", o.Prompt,
+		"cache", o.CacheDir != "", "batch", o.Batch)
 	for _, c := range classes {
 		m.known[c] = true
 	}
@@ -151,7 +153,7 @@ func New(ctx context.Context, name string, classes []string, o Options, d Deps) 
 		}
 		m.builders[lang] = b
 	}
-	m.client = &client{method: name, url: o.BaseURL + "/v1/chat/completions", apiKey: o.APIKey, http: d.HTTPClient,
+	m.client = &client{method: name, log: d.Logger, url: o.BaseURL + "/v1/chat/completions", apiKey: o.APIKey, http: d.HTTPClient,
 		clock: d.Clock, timeout: o.Timeout, retries: o.MaxRetries, base: o.BackoffBase, max: o.BackoffMax}
 	if o.RequestsPerSecond > 0 {
 		m.client.rps = rate.NewLimiter(rate.Limit(o.RequestsPerSecond), o.Burst)
@@ -193,7 +195,7 @@ func Register(reg *detect.Registry) {
 		if err := detect.DecodeOptions(spec.Options, &o); err != nil {
 			return nil, err
 		}
-		return New(ctx, spec.Name, spec.Labels, o, Deps{})
+		return New(ctx, spec.Name, spec.Labels, o, Deps{Logger: spec.Resources.Logger})
 	})
 }
 
