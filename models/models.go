@@ -7,7 +7,8 @@
 //     tokens; BERT-like ONNX inputs), trained on CPU by
 //     scripts/make-baseline-model.sh from generated realistic documents
 //     (mostly PII-free prose) and template rows, with its own WordPiece
-//     tokenizer.
+//     tokenizer and the per-class thresholds.json the calibrate job fits on
+//     other generated documents (configs/calibrate-baseline.yaml).
 //   - decoder: the same architecture made causal, as a decoder LLM's
 //     token-classification export (inputs input_ids, attention_mask,
 //     position_ids; tokenizer_config.json padding_side left), with its own
@@ -35,7 +36,7 @@ import (
 	"strings"
 )
 
-//go:embed baseline/model.onnx baseline/config.json baseline/tokenizer.json decoder/model.onnx decoder/config.json decoder/tokenizer.json decoder/tokenizer_config.json
+//go:embed baseline/model.onnx baseline/config.json baseline/tokenizer.json baseline/thresholds.json decoder/model.onnx decoder/config.json decoder/tokenizer.json decoder/tokenizer_config.json
 var files embed.FS
 
 // Prefix marks a builtin model reference in a job config.

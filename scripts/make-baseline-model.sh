@@ -16,7 +16,11 @@
 #      (seed 1; the quickstart evaluates on seed 42);
 #   4. configs/train-baseline.yaml: the convolutional tagger (conv-encoder:
 #      embed 64 + 20 vocabulary features, 3 layers of 128, receptive field
-#      ±14 tokens), inputs input_ids, attention_mask and token_type_ids.
+#      ±14 tokens), inputs input_ids, attention_mask and token_type_ids;
+#   5. configs/calibrate-baseline.yaml: per-class thresholds fitted on other
+#      generated documents (seed 99), models/baseline/thresholds.json (it
+#      records the model's sha256; it needs ONNX Runtime, installed by
+#      scripts/setup-onnxruntime.sh when missing).
 #
 # Usage: scripts/make-baseline-model.sh            (from anywhere)
 # Needs: Go; apt-get (as root, or sudo) when a package is missing.
@@ -44,5 +48,9 @@ mkdir -p models/baseline
 ./bin/piimask run configs/prepare-baseline.yaml
 ./bin/piimask run configs/prepare-baseline-templates.yaml
 ./bin/piimask run configs/train-baseline.yaml
+if [ -z "${PIIMASK_ORT_LIB:-}" ] && [ ! -e third_party/onnxruntime/lib/libonnxruntime.so.1 ]; then
+  scripts/setup-onnxruntime.sh
+fi
+./bin/piimask run configs/calibrate-baseline.yaml
 echo "make-baseline-model: $(( $(date +%s) - start ))s"
 sha256sum models/baseline/*
