@@ -48,5 +48,12 @@ fmt:
 vet:
 	$(GO) vet ./...
 
+# golangci-lint (.golangci.yml) at the version scripts/setup-golangci-lint.sh
+# pins; LINT_PKGS narrows it (e.g. make lint LINT_PKGS=./jobs/config/...).
+LINT_PKGS ?= ./...
+lint:
+	scripts/setup-golangci-lint.sh
+	bin/golangci-lint run $(LINT_PKGS)
+
 clean:
 	rm -rf bin out

@@ -77,7 +77,7 @@ func (p *progress) Add(n int) {
 	defer p.mu.Unlock()
 	p.n += int64(n)
 	if p.bar != nil {
-		p.bar.Add(n)
+		_ = p.bar.Add(n) // a failed redraw on the terminal is not a job error
 		return
 	}
 	if now := time.Now(); now.Sub(p.last) >= p.every {
@@ -95,6 +95,6 @@ func (p *progress) Add(n int) {
 // Finish closes the bar.
 func (p *progress) Finish() {
 	if p.bar != nil {
-		p.bar.Finish()
+		_ = p.bar.Finish() // as Add: only the terminal redraw can fail
 	}
 }

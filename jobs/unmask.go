@@ -71,7 +71,7 @@ func Unmask(ctx context.Context, opts UnmaskOptions, env *Env) error {
 	if format == read.FormatParquet {
 		return unmaskParquet(ctx, idx, doc, opts.In, opts.Out)
 	}
-	var w io.Writer = env.Stdout
+	w := env.Stdout
 	var af *write.AtomicFile
 	if opts.Out != "" {
 		if af, err = write.CreateAtomic(opts.Out); err != nil {

@@ -17,17 +17,12 @@ func secretKey(key string) bool {
 	return strings.HasSuffix(k, "_api_key") || strings.HasSuffix(k, "_secret")
 }
 
-// secretLiterals reports every secret-named key whose value in the raw
-// config (before interpolation) is a literal rather than a ${VAR} reference:
+// scanSecrets reports every secret-named key whose value in the raw config
+// (before interpolation) is a literal rather than a ${VAR} reference:
 // secrets come from the environment, never from files that end up in a
-// repository. The problem names the key and line, never the value.
-func secretLiterals(file string, raw []byte) Problems {
-	ps, _ := scanSecrets(file, raw)
-	return ps
-}
-
-// scanSecrets returns secretLiterals' problems and the lines of the
-// secret-named keys whose value is a ${VAR} reference.
+// repository. The problem names the key and line, never the value. It also
+// returns the lines of the secret-named keys whose value is a ${VAR}
+// reference.
 func scanSecrets(file string, raw []byte) (Problems, map[int]bool) {
 	refs := map[int]bool{}
 	f, err := parser.ParseBytes(raw, 0)
