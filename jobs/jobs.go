@@ -105,7 +105,7 @@ func NewRegistry(lookup config.LookupEnv) *detect.Registry {
 	ensemble.Register(reg)
 	// onnx and ensemble register with Register; their options are declared
 	// here so config loading checks them like every other method's.
-	reg.DeclareOptions(onnx.Type, onnx.Options{})
+	reg.DeclareOptions(onnx.Type, onnxOptions{})
 	reg.DeclareOptions(ensemble.Type, ensemble.Options{})
 	return reg
 }

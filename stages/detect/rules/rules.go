@@ -59,28 +59,37 @@ func Classes() []string {
 	return out
 }
 
-// New compiles the recognizers selected by opts.
-func New(opts Options) (*Method, error) {
+// Check reports option values New would refuse: classes without a
+// recognizer, a min_score outside [0, 1] (config loading calls it).
+func (o Options) Check() error {
 	supported := map[string]bool{}
 	for _, c := range Classes() {
 		supported[c] = true
 	}
-	unknown := func(field string, names []string) error {
-		for _, c := range names {
+	for _, f := range []struct {
+		field string
+		names []string
+	}{{"classes", o.Classes}, {"exclude", o.Exclude}} {
+		for _, c := range f.names {
 			if !supported[c] {
-				return fmt.Errorf("rules: %s: class %q has no rules recognizer (supported: %s)", field, c, strings.Join(Classes(), ", "))
+				return fmt.Errorf("rules: %s: class %q has no rules recognizer (supported: %s)", f.field, c, strings.Join(Classes(), ", "))
 			}
 		}
-		return nil
 	}
-	if err := unknown("classes", opts.Classes); err != nil {
+	if o.MinScore < 0 || o.MinScore > 1 {
+		return fmt.Errorf("rules: min_score %v is outside [0, 1]", o.MinScore)
+	}
+	return nil
+}
+
+// New compiles the recognizers selected by opts.
+func New(opts Options) (*Method, error) {
+	if err := opts.Check(); err != nil {
 		return nil, err
 	}
-	if err := unknown("exclude", opts.Exclude); err != nil {
-		return nil, err
-	}
-	if opts.MinScore < 0 || opts.MinScore > 1 {
-		return nil, fmt.Errorf("rules: min_score %v is outside [0, 1]", opts.MinScore)
+	supported := map[string]bool{}
+	for _, c := range Classes() {
+		supported[c] = true
 	}
 	enabled := map[string]bool{}
 	if len(opts.Classes) == 0 {
