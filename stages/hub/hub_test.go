@@ -231,9 +231,12 @@ func TestTruncatedDownloadResumesInALaterCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkModelDir(t, dir, repo)
+	// The files not yet fetched when the cut happened (small ones, such as
+	// thresholds.json, come after the model) are fetched whole; the model,
+	// the only LFS file, is resumed by one ranged GET from the CDN.
 	var ranges []string
 	for _, r := range s.Requests()[n0:] {
-		if r.Method == "GET" {
+		if r.Method == "GET" && (strings.HasPrefix(r.Path, "/cdn/") || r.Range != "") {
 			ranges = append(ranges, r.Path+" "+r.Range)
 		}
 	}
