@@ -145,9 +145,7 @@ func (gn *Generator) Next() generate.Row {
 		}
 	}
 	target = min(max(target, 0), 0.975)
-	g.kind = k.name
 	d := k.build(g)
-	g.decorate(d)
 	text, ents := d.assemble(g, target)
 	gn.chars += int64(utf8.RuneCountInString(text))
 	for _, e := range ents {
@@ -263,7 +261,6 @@ type gen struct {
 	prose *Prose
 	lang  string
 	fr    bool
-	kind  string          // name of the kind being built
 	used  map[string]bool // pool sentences used in the current document
 }
 

@@ -191,12 +191,12 @@ func (g *gen) proseUnit(people []*person, piiRate float64, sentence func() strin
 		if b.pos > 0 {
 			if g.p(0.25) {
 				b.lit("\n\n")
-				if g.p(0.3) {
-					b.lit(g.heading() + pick(g, []string{"\n", ":\n", "\n\n"}))
+				if g.p(0.15) {
+					h := g.trl(headingsEN, headingsFR)
 					if g.p(0.3) {
-						g.bullets(b, 2+g.n(4))
-						b.lit("\n\n")
+						h = strings.ToUpper(h)
 					}
+					b.lit(h + pick(g, []string{"\n", ":\n", "\n\n"}))
 				}
 			} else {
 				b.lit(" ")
@@ -204,10 +204,6 @@ func (g *gen) proseUnit(people []*person, piiRate float64, sentence func() strin
 		}
 		if len(people) > 0 && g.p(piiRate) {
 			g.piiSentence(b, people)
-			return
-		}
-		if g.p(0.1) {
-			g.capsUnit(b, people)
 			return
 		}
 		b.lit(sentence())
@@ -466,9 +462,6 @@ func buildTicket(g *gen) *document {
 		t.lit(g.tr("\nSupport team", "\nÉquipe support"))
 	}
 	sent := func() string {
-		if g.p(0.1) {
-			return g.capsSentence()
-		}
 		if g.p(0.6) {
 			return g.fresh(techEN, techFR)
 		}
@@ -557,14 +550,8 @@ func buildChat(g *gen) *document {
 			b.ent("EMAIL", other.email)
 		case r < 30:
 			b.lit(g.typo(strings.ToLower(strings.TrimRight(g.sentence(), ".!?"))))
-		case r < 33:
-			b.lit(g.capsSentence())
 		default:
-			msg := g.typo(g.fresh(chatEN, chatFR))
-			if g.p(0.06) {
-				msg = strings.ToUpper(msg) // shouting
-			}
-			b.lit(msg)
+			b.lit(g.typo(g.fresh(chatEN, chatFR)))
 			if g.p(0.4) {
 				b.lit(" " + g.typo(g.fresh(chatEN, chatFR)))
 			}
@@ -641,12 +628,7 @@ func buildForm(g *gen) *document {
 	fr := [][2]string{{"Moyen de contact préféré", "E-mail"}, {"Newsletter", "Non"}, {"Comment nous avez-vous connus ?", "Le bouche-à-oreille"},
 		{"Motif de la demande", "Déménagement"}, {"Besoins d'accessibilité", "Aucun"}, {"Acceptation des conditions", "Oui"},
 		{"Langue préférée", "Français"}, {"Type d'adhésion", "Standard"}, {"Place de parking", "Non"}, {"Régime alimentaire", "Végétarien"}}
-	titled := !g.fr && g.p(0.4) // Title Case form labels
 	unit := func(b *builder) {
-		if g.p(0.15) {
-			b.lit("\n\n" + g.heading())
-			return
-		}
 		if g.p(0.35) {
 			b.lit("\n" + g.tr("Comments: ", "Commentaires : ") + g.sentence())
 			return
@@ -654,9 +636,6 @@ func buildForm(g *gen) *document {
 		kv := pick(g, en)
 		if g.fr {
 			kv = pick(g, fr)
-		}
-		if titled {
-			kv[0] = titleCase(kv[0])
 		}
 		sep := g.tr(": ", " : ")
 		if strings.HasSuffix(kv[0], "?") {
@@ -997,9 +976,6 @@ func buildInvoice(g *gen) *document {
 		t.ent("CREDITCARDNUMBER", g.v.Draw("CREDITCARDNUMBER", g.fr))
 	}
 	t.lit("\n\n")
-	if g.p(0.5) {
-		t.lit(g.heading() + "\n")
-	}
 	t.lit(g.trl(termsEN, termsFR))
 	t.lit(" ")
 	g.paragraph(t, 2+g.n(3))
@@ -1124,11 +1100,6 @@ func buildCV(g *gen) *document {
 	for i, n := 0, 3+g.n(4); i < n; i++ {
 		t.lit("- " + g.trl(skillsEN, skillsFR) + "\n")
 	}
-	if g.p(0.4) {
-		t.lit("\n" + g.heading())
-		g.bullets(t, 2+g.n(3))
-		t.lit("\n")
-	}
 	t.lit(g.tr("\nEDUCATION\n", "\nFORMATION\n") + g.trl(educationEN, educationFR))
 	t.lit(g.tr("\n\nLANGUAGES\nEnglish (fluent), French (native), Spanish (basic)", "\n\nLANGUES\nFrançais (langue maternelle), anglais (courant), allemand (notions)"))
 	t.lit(g.tr("\n\nINTERESTS\n", "\n\nCENTRES D'INTÉRÊT\n") + g.trl([]string{"Hiking, chess and photography.", "Running, cooking and jazz.", "Sailing and volunteering at the local library."},
@@ -1159,15 +1130,7 @@ func buildNotes(g *gen) *document {
 			b.lit(g.tr(" to ", " doit ") + pick(g, g.choose(requestsEN, requestsFR)) + " " + pick(g, g.choose(whenEN, whenFR)) + ".")
 			return
 		}
-		switch r := g.n(100); {
-		case r < 8:
-			b.lit(g.heading())
-			g.bullets(b, 2+g.n(3))
-		case r < 20:
-			g.capsUnit(b, people)
-		default:
-			b.lit(g.sentence())
-		}
+		b.lit(g.sentence())
 	}
 	return &document{head: h, unit: unit, minUnits: 3, maxUnits: 30}
 }
