@@ -500,19 +500,7 @@ func (t *convTrainer) step(batch []*Example, total int) (float64, int) {
 		return 0, 0
 	}
 	t.steps++
-	scale := float32(1 / float64(total0.count))
-	const b1, b2, eps = 0.9, 0.999, 1e-8
-	c1 := 1 - math.Pow(b1, float64(t.steps))
-	c2 := 1 - math.Pow(b2, float64(t.steps))
-	alpha := float32(lrAt(t.cfg, t.steps, total) * math.Sqrt(c2) / c1)
-	update := func(p, grad []float32, st adam) {
-		for i, gv := range grad {
-			gv *= scale
-			st.m[i] = b1*st.m[i] + (1-b1)*gv
-			st.v[i] = b2*st.v[i] + (1-b2)*gv*gv
-			p[i] -= alpha * st.m[i] / (float32(math.Sqrt(float64(st.v[i]))) + eps)
-		}
-	}
+	update := newAdamStep(t.steps, lrAt(t.cfg, t.steps, total), total0.count).apply
 	for i, pg := range sum {
 		update(pg[0], pg[1], t.opt[i])
 	}

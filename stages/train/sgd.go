@@ -113,20 +113,7 @@ func (t *trainer) step(batch []*Example) (float64, int) {
 		return 0, 0
 	}
 	t.steps++
-	scale := float32(1 / float64(total.count))
-	lr := t.cfg.LearningRate
-	const b1, b2, eps = 0.9, 0.999, 1e-8
-	c1 := 1 - math.Pow(b1, float64(t.steps))
-	c2 := 1 - math.Pow(b2, float64(t.steps))
-	alpha := float32(lr * math.Sqrt(c2) / c1)
-	update := func(p, grad []float32, st adam) {
-		for i, gv := range grad {
-			gv *= scale
-			st.m[i] = b1*st.m[i] + (1-b1)*gv
-			st.v[i] = b2*st.v[i] + (1-b2)*gv*gv
-			p[i] -= alpha * st.m[i] / (float32(math.Sqrt(float64(st.v[i]))) + eps)
-		}
-	}
+	update := newAdamStep(t.steps, t.cfg.LearningRate, total.count).apply
 	update(m.W1, total.dW1, t.opt["w1"])
 	update(m.B1, total.dB1, t.opt["b1"])
 	update(m.Aux, total.dAux, t.opt["aux"])
@@ -139,6 +126,30 @@ func (t *trainer) step(batch []*Example) (float64, int) {
 		update(m.Embedding[o:o+d], total.dE[o:o+d], adam{e.m[o : o+d], e.v[o : o+d]})
 	}
 	return total.loss / float64(total.count), total.count
+}
+
+// Adam's decay rates and epsilon, shared by both trainers.
+const adamB1, adamB2, adamEps = 0.9, 0.999, 1e-8
+
+// adamStep is one Adam update: gradients summed over count labelled tokens
+// are scaled to their mean, and the step size carries the bias corrections of
+// step (1-based).
+type adamStep struct{ scale, alpha float32 }
+
+func newAdamStep(step int, lr float64, count int) adamStep {
+	c1 := 1 - math.Pow(adamB1, float64(step))
+	c2 := 1 - math.Pow(adamB2, float64(step))
+	return adamStep{scale: float32(1 / float64(count)), alpha: float32(lr * math.Sqrt(c2) / c1)}
+}
+
+// apply moves p against grad, updating the moment estimates in st.
+func (a adamStep) apply(p, grad []float32, st adam) {
+	for i, gv := range grad {
+		gv *= a.scale
+		st.m[i] = adamB1*st.m[i] + (1-adamB1)*gv
+		st.v[i] = adamB2*st.v[i] + (1-adamB2)*gv*gv
+		p[i] -= a.alpha * st.m[i] / (float32(math.Sqrt(float64(st.v[i]))) + adamEps)
+	}
 }
 
 func addTo(dst, src []float32) {
