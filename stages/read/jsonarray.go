@@ -74,11 +74,7 @@ func (s *stream) readJSONArray(path string) error {
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
 		return fmt.Errorf("%s:1: want a JSON array of objects", path)
 	}
-	var l layout
-	detected := s.opts.schema() != SchemaAuto
-	if detected {
-		l = s.layoutOf(s.opts.schema())
-	}
+	objs := s.newJSONObjects()
 	for dec.More() {
 		if err := s.ctx.Err(); err != nil {
 			return err
@@ -101,19 +97,7 @@ func (s *stream) readJSONArray(path string) error {
 			}
 			continue
 		}
-		if !detected {
-			schema, err := detectSchema(obj.keys(), s.opts.textField())
-			if err != nil {
-				return fmt.Errorf("%s:%d: %w", path, line, err)
-			}
-			l = s.layoutOf(schema)
-			detected = true
-		}
-		var r row = obj
-		if s.opts.KeepColumns {
-			r = orderedJSON{obj, topLevelKeys(raw)}
-		}
-		if err := s.handle(l, r, origin); err != nil {
+		if err := objs.handle(obj, raw, origin); err != nil {
 			return err
 		}
 	}

@@ -22,11 +22,7 @@ func (s *stream) readJSONL(path string) error {
 	defer f.Close()
 	lr := newLineReader(f)
 
-	var l layout
-	detected := s.opts.schema() != SchemaAuto
-	if detected {
-		l = s.layoutOf(s.opts.schema())
-	}
+	objs := s.newJSONObjects()
 	var line int64
 	for {
 		if err := s.ctx.Err(); err != nil {
@@ -47,22 +43,8 @@ func (s *stream) readJSONL(path string) error {
 				if err := s.reject(record.Reject{Origin: origin, Field: "json", Reason: jsonReason(err)}); err != nil {
 					return err
 				}
-			} else {
-				if !detected {
-					schema, err := detectSchema(obj.keys(), s.opts.textField())
-					if err != nil {
-						return fmt.Errorf("%s:%d: %w", path, line, err)
-					}
-					l = s.layoutOf(schema)
-					detected = true
-				}
-				var r row = obj
-				if s.opts.KeepColumns {
-					r = orderedJSON{obj, topLevelKeys(data)}
-				}
-				if err := s.handle(l, r, origin); err != nil {
-					return err
-				}
+			} else if err := objs.handle(obj, data, origin); err != nil {
+				return err
 			}
 		}
 		if readErr == io.EOF {
@@ -137,4 +119,39 @@ func (l *lineReader) next() ([]byte, error) {
 		}
 		return trimmed, err
 	}
+}
+
+// jsonObjects turns the JSON objects of one file (JSONL lines or array
+// elements) into records: the schema is the configured one, or detected from
+// the first object's keys.
+type jsonObjects struct {
+	s        *stream
+	l        layout
+	detected bool
+}
+
+func (s *stream) newJSONObjects() *jsonObjects {
+	o := &jsonObjects{s: s, detected: s.opts.schema() != SchemaAuto}
+	if o.detected {
+		o.l = s.layoutOf(s.opts.schema())
+	}
+	return o
+}
+
+// handle reads one object (raw is its JSON text, for the key order kept with
+// KeepColumns) found at origin.
+func (o *jsonObjects) handle(obj jsonRow, raw []byte, origin record.Origin) error {
+	if !o.detected {
+		schema, err := detectSchema(obj.keys(), o.s.opts.textField())
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", origin.File, origin.Row, err)
+		}
+		o.l = o.s.layoutOf(schema)
+		o.detected = true
+	}
+	var r row = obj
+	if o.s.opts.KeepColumns {
+		r = orderedJSON{obj, topLevelKeys(raw)}
+	}
+	return o.s.handle(o.l, r, origin)
 }
