@@ -17,8 +17,8 @@ import (
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/models"
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/metrics"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/internal/metrics"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/write"
 )

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/metrics"
+	"github.com/piimask/piimask/internal/metrics"
 )
 
 // TestBenchWritesResult runs a small bench with the rules method and checks

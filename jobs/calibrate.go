@@ -10,10 +10,10 @@ import (
 	"strings"
 
 	"github.com/piimask/piimask/jobs/config"
-	"github.com/piimask/piimask/stages/calibrate"
+	"github.com/piimask/piimask/internal/calibrate"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/onnx"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/write"
 )
 

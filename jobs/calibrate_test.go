@@ -10,11 +10,11 @@ import (
 	"testing"
 
 	"github.com/piimask/piimask/models"
-	"github.com/piimask/piimask/stages/calibrate"
+	"github.com/piimask/piimask/internal/calibrate"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/onnx"
-	"github.com/piimask/piimask/stages/ortlib/ortlibtest"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
+	"github.com/piimask/piimask/record"
 )
 
 func TestCalibrateJob(t *testing.T) {

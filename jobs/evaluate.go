@@ -16,7 +16,7 @@ import (
 	"github.com/piimask/piimask/pipeline"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/mask"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/score"
 	"github.com/piimask/piimask/stages/taxonomy"
 	"github.com/piimask/piimask/stages/write"

@@ -14,7 +14,7 @@ import (
 
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/read"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 func repoRoot(t *testing.T) string {

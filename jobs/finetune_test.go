@@ -15,7 +15,7 @@ import (
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/finetune"
-	"github.com/piimask/piimask/stages/llmapi/fake"
+	"github.com/piimask/piimask/internal/llmapi/fake"
 )
 
 func TestFinetuneJob(t *testing.T) {

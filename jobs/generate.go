@@ -5,7 +5,7 @@ import (
 
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/generate/docs"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // generateRecords streams synthetic AI4Privacy-200k rows (templates or

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/piimask/piimask/jobs/config"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // TestGenerateRecordsModes checks that input.generate streams both modes as

@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/hub/hubtest"
-	"github.com/piimask/piimask/stages/ortlib/ortlibtest"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/internal/hub/hubtest"
+	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
+	"github.com/piimask/piimask/record"
 )
 
 // TestHubModelEndToEnd serves the project's own model (models/baseline) from

@@ -20,9 +20,9 @@ import (
 	"github.com/piimask/piimask/stages/detect/onnx"
 	"github.com/piimask/piimask/stages/detect/pattern"
 	"github.com/piimask/piimask/stages/detect/rules"
-	"github.com/piimask/piimask/stages/hub"
-	"github.com/piimask/piimask/stages/metrics"
-	"github.com/piimask/piimask/stages/storage"
+	"github.com/piimask/piimask/internal/hub"
+	"github.com/piimask/piimask/internal/metrics"
+	"github.com/piimask/piimask/internal/storage"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/tokenize/hf"
 )
@@ -167,7 +167,7 @@ func Load(path string, env *Env) (*config.Loaded, error) {
 // (Load and Validate both run them).
 func inputChecks(l *config.Loaded) error {
 	// Object-storage inputs (s3://, file://) are fetched when the job runs
-	// (piimask run stages them, stages/storage): only local paths are
+	// (piimask run stages them, internal/storage): only local paths are
 	// checked here.
 	paths := slices.DeleteFunc(slices.Clone(l.Job.Input.Paths), storage.IsURL)
 	if l.Job.Kind != "mask" || len(paths) == 0 {

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/piimask/piimask/jobs/config"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/taxonomy"
 )
 

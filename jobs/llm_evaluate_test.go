@@ -14,8 +14,8 @@ import (
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/llm"
 	"github.com/piimask/piimask/stages/detect/rules"
-	"github.com/piimask/piimask/stages/llmapi/fake"
-	"github.com/piimask/piimask/stages/prompt"
+	"github.com/piimask/piimask/internal/llmapi/fake"
+	"github.com/piimask/piimask/internal/prompt"
 )
 
 // TestEvaluateWithLLM runs an evaluate job whose llm method talks to the

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/piimask/piimask/stages/llmapi/fake"
+	"github.com/piimask/piimask/internal/llmapi/fake"
 )
 
 // syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.

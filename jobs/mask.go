@@ -64,12 +64,12 @@ import (
 
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/pipeline"
-	"github.com/piimask/piimask/stages/checkpoint"
+	"github.com/piimask/piimask/internal/checkpoint"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/mask"
 	"github.com/piimask/piimask/stages/pdf"
 	"github.com/piimask/piimask/stages/read"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/write"
 )
 

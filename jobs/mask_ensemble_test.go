@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/ortlib/ortlibtest"
+	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
 )
 
 const businessLetter = "Dear Mr. Thompson,\n\nThank you for meeting with us last Tuesday in Chicago. " +

@@ -16,7 +16,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
-	"github.com/piimask/piimask/stages/checkpoint"
+	"github.com/piimask/piimask/internal/checkpoint"
 	"github.com/piimask/piimask/stages/pdf"
 	"github.com/piimask/piimask/stages/pdf/pdftest"
 )

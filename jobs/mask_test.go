@@ -19,7 +19,7 @@ import (
 
 	"github.com/piimask/piimask/stages/generate"
 	"github.com/piimask/piimask/stages/pdf"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 var maskTestKeys = map[string]string{

@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/piimask/piimask/jobs/config"
-	"github.com/piimask/piimask/stages/labels"
-	"github.com/piimask/piimask/stages/metrics"
+	"github.com/piimask/piimask/labels"
+	"github.com/piimask/piimask/internal/metrics"
 )
 
 // Overrides are `piimask run` flags that take precedence over the job config.

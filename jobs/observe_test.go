@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/metrics/promtest"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/internal/metrics/promtest"
+	"github.com/piimask/piimask/record"
 )
 
 // pausedMethod answers its first batch at once, then holds every other batch

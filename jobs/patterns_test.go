@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // The commented custom-recognizer example of configs/mask-corpus.yaml,

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/checksum"
-	"github.com/piimask/piimask/stages/labels"
+	"github.com/piimask/piimask/internal/checksum"
+	"github.com/piimask/piimask/labels"
 	"github.com/piimask/piimask/stages/read"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // The hand-written evaluation fixture in testdata/realistic (see its

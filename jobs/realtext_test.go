@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // realTextMetrics is the part of metrics.json the real-text tests read.

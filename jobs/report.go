@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 
 	"github.com/piimask/piimask/jobs/config"
-	"github.com/piimask/piimask/stages/metrics"
+	"github.com/piimask/piimask/internal/metrics"
 	"github.com/piimask/piimask/stages/read"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/report"
 	"github.com/piimask/piimask/stages/score"
 )

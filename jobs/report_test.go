@@ -15,7 +15,7 @@ import (
 
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/generate"
-	"github.com/piimask/piimask/stages/metrics"
+	"github.com/piimask/piimask/internal/metrics"
 	"github.com/piimask/piimask/stages/report"
 )
 

@@ -12,10 +12,10 @@ import (
 
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/dataset"
-	"github.com/piimask/piimask/stages/onnxgraph"
+	"github.com/piimask/piimask/internal/onnxgraph"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/tokenize/hf"
-	"github.com/piimask/piimask/stages/train"
+	"github.com/piimask/piimask/internal/train"
 )
 
 func readExamples(ctx context.Context, path string) ([]train.Example, error) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs Redocly's OpenAPI linter (npm @redocly/cli) into
-# scripts/openapi-lint/node_modules, used by stages/serve's TestOpenAPILint
-# (`redocly lint stages/serve/openapi.json`). Idempotent and quiet when done.
+# scripts/openapi-lint/node_modules, used by internal/server's TestOpenAPILint
+# (`redocly lint internal/server/openapi.json`). Idempotent and quiet when done.
 set -euo pipefail
 cd "$(dirname "$0")/openapi-lint"
 if [ -x node_modules/.bin/redocly ]; then

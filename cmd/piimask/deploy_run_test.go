@@ -16,7 +16,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/piimask/piimask/stages/metrics/promtest"
+	"github.com/piimask/piimask/internal/metrics/promtest"
 )
 
 // podProcess turns a container of the built manifests into a process of the

@@ -17,7 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/piimask/piimask/jobs"
-	"github.com/piimask/piimask/stages/storage"
+	"github.com/piimask/piimask/internal/storage"
 	"github.com/spf13/pflag"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"

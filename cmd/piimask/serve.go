@@ -15,7 +15,7 @@ import (
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/mask"
 	"github.com/piimask/piimask/stages/pdf"
-	"github.com/piimask/piimask/stages/serve"
+	"github.com/piimask/piimask/internal/server"
 )
 
 type serveFlags struct {
@@ -68,7 +68,7 @@ func runServe(cmd *cobra.Command, g *globalFlags, f *serveFlags) error {
 		return err
 	}
 	sc := l.Config.Serve
-	opts := serve.Options{
+	opts := server.Options{
 		MaxBodyBytes:    sc.MaxBodyBytes,
 		MaxTextChars:    sc.MaxTextChars,
 		RequestTimeout:  sc.RequestTimeout,
@@ -78,7 +78,7 @@ func runServe(cmd *cobra.Command, g *globalFlags, f *serveFlags) error {
 		Keys:            keysFromEnv(env.LookupEnv),
 	}
 	if p := l.Config.Policy; p != nil {
-		opts.Policy = serve.PolicyOptions{Default: p.Policy, Methods: p.Methods, Overridable: p.Overridable,
+		opts.Policy = server.PolicyOptions{Default: p.Policy, Methods: p.Methods, Overridable: p.Overridable,
 			MaxEntries: p.Limits.MaxEntries, MaxTermChars: p.Limits.MaxTermChars}
 	}
 	if sc.APIKeyEnv != "" {
@@ -92,7 +92,7 @@ func runServe(cmd *cobra.Command, g *globalFlags, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
-	opts.PDF = serve.PDFText(ocr, 0)
+	opts.PDF = server.PDFText(ocr, 0)
 	if opts.PDF == nil {
 		env.Logger.Warn("pdftotext/pdfinfo not found: PDF uploads are refused (scripts/setup-pdf.sh installs them)")
 	} else if ocr != nil {
@@ -111,13 +111,13 @@ func runServe(cmd *cobra.Command, g *globalFlags, f *serveFlags) error {
 		return err
 	}
 	if f.bench {
-		rows, err := serve.Bench(ctx, methods, opts, serve.BenchConfig{Clients: f.benchClients, Requests: f.benchRequests, MaxDuration: f.benchTime})
+		rows, err := server.Bench(ctx, methods, opts, server.BenchConfig{Clients: f.benchClients, Requests: f.benchRequests, MaxDuration: f.benchTime})
 		if err != nil {
 			return err
 		}
-		return serve.WriteBenchTable(cmd.OutOrStdout(), rows)
+		return server.WriteBenchTable(cmd.OutOrStdout(), rows)
 	}
-	srv, err := serve.New(methods, opts)
+	srv, err := server.New(methods, opts)
 	if err != nil {
 		return err
 	}
@@ -176,9 +176,9 @@ func serveOCR(l *config.LoadedServe, env *jobs.Env) (pdf.OCR, error) {
 
 // loadMethods builds every method of the config once, skipping those whose
 // required environment variables are unset.
-func loadMethods(ctx context.Context, l *config.LoadedServe, env *jobs.Env) ([]serve.Method, error) {
+func loadMethods(ctx context.Context, l *config.LoadedServe, env *jobs.Env) ([]server.Method, error) {
 	sc := l.Config.Serve
-	var out []serve.Method
+	var out []server.Method
 	for i, mc := range l.Config.Methods {
 		if why, skip := l.Skipped[mc.Name]; skip {
 			env.Logger.Warn("method skipped", "method", mc.Name, "reason", why)
@@ -188,11 +188,11 @@ func loadMethods(ctx context.Context, l *config.LoadedServe, env *jobs.Env) ([]s
 		if err != nil {
 			return out, fmt.Errorf("%s:%d: %w", l.File, l.Line(fmt.Sprintf("methods[%d]", i)), err)
 		}
-		lim := limitsFor(serve.DefaultLimits(), sc.Limits)
+		lim := limitsFor(server.DefaultLimits(), sc.Limits)
 		if ml, ok := sc.MethodLimits[mc.Name]; ok {
 			lim = limitsFor(lim, ml)
 		}
-		out = append(out, serve.Method{Name: mc.Name, Type: mc.Type, Detector: m, Limits: lim})
+		out = append(out, server.Method{Name: mc.Name, Type: mc.Type, Detector: m, Limits: lim})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: every method was skipped; nothing to serve", l.File)
@@ -201,7 +201,7 @@ func loadMethods(ctx context.Context, l *config.LoadedServe, env *jobs.Env) ([]s
 }
 
 // limitsFor overlays the non-zero fields of c on base.
-func limitsFor(base serve.Limits, c config.ServeLimits) serve.Limits {
+func limitsFor(base server.Limits, c config.ServeLimits) server.Limits {
 	if c.Workers > 0 {
 		base.Workers = c.Workers
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/piimask/piimask/jobs"
 	"github.com/piimask/piimask/jobs/config"
-	"github.com/piimask/piimask/stages/storage"
+	"github.com/piimask/piimask/internal/storage"
 )
 
 // stagingRoot is where object-storage inputs are cached and outputs staged:
@@ -28,7 +28,7 @@ func stagingRoot() (string, error) {
 }
 
 // stageObjectStorage makes a job's s3:// and file:// input paths and output
-// directory local (stages/storage) and returns the function to call with
+// directory local (internal/storage) and returns the function to call with
 // the run's error when it ends: it publishes the outputs, or after a failure
 // saves the resume state in the bucket. Jobs without URLs are untouched.
 func stageObjectStorage(ctx context.Context, l *config.Loaded, sync time.Duration, log *slog.Logger) (func(error) error, error) {

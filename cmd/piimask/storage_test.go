@@ -18,8 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/piimask/piimask/stages/storage"
-	"github.com/piimask/piimask/stages/storage/s3test"
+	"github.com/piimask/piimask/internal/storage"
+	"github.com/piimask/piimask/internal/storage/s3test"
 )
 
 // TestObjectStorageShardedMaskKillResume runs a mask job reading and writing

@@ -2,7 +2,7 @@ package config
 
 import (
 	"github.com/piimask/piimask/stages/score"
-	"github.com/piimask/piimask/stages/train"
+	"github.com/piimask/piimask/internal/train"
 )
 
 // Defaults of keys whose zero value means "the default". The jobs read

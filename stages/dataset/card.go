@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/write"
 )

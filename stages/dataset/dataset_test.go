@@ -15,8 +15,8 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/ipc"
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/piimask/piimask/stages/prompt"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/internal/prompt"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/tokenize"
 )
 

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"unicode/utf8"
 
-	"github.com/piimask/piimask/stages/prompt"
+	"github.com/piimask/piimask/internal/prompt"
 	"github.com/piimask/piimask/stages/write"
 )
 

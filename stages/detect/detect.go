@@ -10,7 +10,7 @@ import (
 	"reflect"
 	"sort"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // Prediction is one method's answer for one document.

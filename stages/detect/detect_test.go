@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 type nopMethod struct{ name string }

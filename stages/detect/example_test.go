@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // keywordOptions are the options of the example method: declared once, as

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/piimask/piimask/stages/llmapi/fake"
+	"github.com/piimask/piimask/internal/llmapi/fake"
 )
 
 func writeJSONL(t *testing.T, dir, name string, lines int) string {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/checksum"
+	"github.com/piimask/piimask/internal/checksum"
 )
 
 // TestValues checks the exported value drawer: checksum-valid IBANs and

@@ -18,7 +18,7 @@ import (
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/piimask/piimask/stages/mask"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // Entity is one entry of a row's privacy_mask: a PII value and where it sits

@@ -14,10 +14,10 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/piimask/piimask/stages/checksum"
-	"github.com/piimask/piimask/stages/labels"
+	"github.com/piimask/piimask/internal/checksum"
+	"github.com/piimask/piimask/labels"
 	"github.com/piimask/piimask/stages/mask"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 func rows(t testing.TB, cfg Config) []Row {

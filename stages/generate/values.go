@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/brianvoe/gofakeit/v7"
-	"github.com/piimask/piimask/stages/checksum"
+	"github.com/piimask/piimask/internal/checksum"
 	"golang.org/x/text/unicode/norm"
 )
 

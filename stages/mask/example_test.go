@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/piimask/piimask/stages/mask"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 func ExamplePlaceholder() {

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // Config is everything a Masker needs.

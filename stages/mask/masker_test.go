@@ -8,8 +8,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/piimask/piimask/stages/checksum"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/internal/checksum"
+	"github.com/piimask/piimask/record"
 )
 
 var testKeys = Keys{

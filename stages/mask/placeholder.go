@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // Placeholder replaces every span of text with an AI4Privacy-style

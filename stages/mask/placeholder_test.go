@@ -3,7 +3,7 @@ package mask
 import (
 	"testing"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 func sp(start, end int, label string) record.Span {

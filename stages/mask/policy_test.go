@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 func TestPolicyValidate(t *testing.T) {

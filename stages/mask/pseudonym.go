@@ -12,7 +12,7 @@ import (
 	"unicode"
 
 	"github.com/brianvoe/gofakeit/v7"
-	"github.com/piimask/piimask/stages/checksum"
+	"github.com/piimask/piimask/internal/checksum"
 )
 
 // Pseudonymizer makes realistic fake values of the same class as the

@@ -8,7 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // Candidate is a span proposed for masking, with the method that found it.

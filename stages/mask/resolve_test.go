@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // TestResolveEvidence pins the evidence rule: a validated span is never

@@ -14,7 +14,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // The vault maps every replacement of a masked corpus back to its original

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 const benchRows = 20000

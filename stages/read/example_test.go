@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/piimask/piimask/stages/read"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // Read normalises an AI4Privacy 200k row; offsets are code points, so the

@@ -7,7 +7,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // Filter selects records: by language, by a deterministic sample and up to

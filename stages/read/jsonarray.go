@@ -9,7 +9,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // readJSON reads a .json/.jsonl file: JSON Lines, or, when its first

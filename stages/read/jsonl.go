@@ -9,7 +9,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // readJSONL streams one JSON Lines file. Lines may be of any length. (A

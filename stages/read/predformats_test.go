@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 func readPredsWith(t *testing.T, path, format string) ([]PredictionRow, error) {

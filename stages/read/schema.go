@@ -6,8 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/piimask/piimask/stages/labels"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/labels"
+	"github.com/piimask/piimask/record"
 )
 
 // detectSchema picks a schema from a row's column names.

@@ -4,7 +4,7 @@ import (
 	"os"
 	"unicode/utf8"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // readText reads a plain text or Markdown file as one record whose id is the

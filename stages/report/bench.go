@@ -6,7 +6,7 @@ import (
 	"html/template"
 	"strings"
 
-	"github.com/piimask/piimask/stages/metrics"
+	"github.com/piimask/piimask/internal/metrics"
 )
 
 var benchTemplate = template.Must(template.New("bench").Parse(`

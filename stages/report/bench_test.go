@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/metrics"
+	"github.com/piimask/piimask/internal/metrics"
 )
 
 func TestBenchSection(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"unicode"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // Error kinds of an Example.

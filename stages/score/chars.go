@@ -3,7 +3,7 @@ package score
 import (
 	"unicode"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // charView holds, for one document, which code points are clean

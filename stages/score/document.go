@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // minOverlapPercent is nervaluate's default min_overlap_percentage: the shared

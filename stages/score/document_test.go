@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 func sp(start, end int, label string) record.Span {

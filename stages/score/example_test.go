@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/score"
 )
 

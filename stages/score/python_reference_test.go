@@ -10,7 +10,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // TestAgainstPythonReference scores 2,000 generated documents here and with

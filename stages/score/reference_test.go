@@ -6,7 +6,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // testDoc is one generated document.

@@ -4,7 +4,7 @@ import (
 	"sort"
 	"unicode"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // tokenizeWords cuts runes into word tokens: maximal runs of letters, marks

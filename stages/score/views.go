@@ -6,7 +6,7 @@ import (
 	"slices"
 	"unicode"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/taxonomy"
 )
 

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/taxonomy"
 )
 

@@ -3,7 +3,7 @@ package taxonomy
 import (
 	"testing"
 
-	"github.com/piimask/piimask/stages/labels"
+	"github.com/piimask/piimask/labels"
 )
 
 func TestEveryClassHasOneGroup(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/piimask/piimask/stages/labels"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/labels"
+	"github.com/piimask/piimask/record"
 )
 
 // Scoring label sets (a job's `taxonomy` key).

@@ -5,14 +5,14 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/piimask/piimask/stages/labels"
+	"github.com/piimask/piimask/labels"
 )
 
 // Names of the label sets piimask ships maps for. Each maps its labels onto
 // the AI4Privacy 200k classes where such a class exists, every label onto an
 // entity group, and the 200k classes back onto its labels.
 const (
-	// AI4Privacy200k is the 200k taxonomy itself (stages/labels): identity.
+	// AI4Privacy200k is the 200k taxonomy itself (labels): identity.
 	AI4Privacy200k = "ai4privacy-200k"
 	// AI4Privacy300k is the 27-class set of the 300k release (OpenPII-220k):
 	// GIVENNAME1, LASTNAME1, TEL, BOD, SOCIALNUMBER…
@@ -157,7 +157,7 @@ func MapNames() []string {
 var shipped = []*Taxonomy{tax200k(), tax300k(), tax400k(), tax500k(), taxPresidio()}
 
 func tax200k() *Taxonomy {
-	t := &Taxonomy{Name: AI4Privacy200k, Source: "ai4privacy/pii-masking-200k (stages/labels)", from200k: map[string]string{}}
+	t := &Taxonomy{Name: AI4Privacy200k, Source: "ai4privacy/pii-masking-200k (labels)", from200k: map[string]string{}}
 	for _, c := range labels.All() {
 		t.entries = append(t.entries, entry{label: c, class: c})
 		t.from200k[c] = c

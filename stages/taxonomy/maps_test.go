@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/labels"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/labels"
+	"github.com/piimask/piimask/record"
 )
 
 // TestShippedTaxonomies checks every shipped map: the label count its

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // Strategy says which sub-tokens of a word carry a training label.

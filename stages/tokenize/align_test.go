@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 var testLM = NewLabelMap([]string{"FIRSTNAME", "LASTNAME", "CITY", "EMAIL", "PHONE", "COUNTRY"})

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // PredSpan is one predicted span in a prediction file. Start and End are

@@ -9,7 +9,7 @@ import (
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/rules"
 	"github.com/piimask/piimask/stages/mask"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 const letter = "Dear Mr. Thompson,\n\nThank you for meeting with us last Tuesday in Chicago. " +

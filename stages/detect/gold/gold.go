@@ -7,7 +7,7 @@ import (
 	"context"
 
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // Type is the method type in job configs.

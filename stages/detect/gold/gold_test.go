@@ -7,7 +7,7 @@ import (
 
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/gold"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 func TestGold(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/piimask/piimask/stages/llmapi/fake"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/internal/llmapi/fake"
+	"github.com/piimask/piimask/record"
 )
 
 // BenchmarkThroughput measures the requests/s the method achieves against

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/llmapi/fake"
+	"github.com/piimask/piimask/internal/llmapi/fake"
 )
 
 type recordedEvent struct {

@@ -63,10 +63,10 @@ import (
 
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/finetune"
-	"github.com/piimask/piimask/stages/labels"
-	"github.com/piimask/piimask/stages/prompt"
+	"github.com/piimask/piimask/labels"
+	"github.com/piimask/piimask/internal/prompt"
 	"github.com/piimask/piimask/stages/read"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // Type is the method type in job configs.

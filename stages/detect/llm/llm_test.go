@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/llmapi/fake"
-	"github.com/piimask/piimask/stages/prompt"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/internal/llmapi/fake"
+	"github.com/piimask/piimask/internal/prompt"
+	"github.com/piimask/piimask/record"
 )
 
 // fakeClock advances only when slept on, and records the sleeps.

@@ -10,7 +10,7 @@ import (
 	"github.com/piimask/piimask/models"
 	"github.com/piimask/piimask/stages/detect/onnx"
 	"github.com/piimask/piimask/stages/generate"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/tokenize/hf"
 )

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/piimask/piimask/stages/detect/onnx"
-	"github.com/piimask/piimask/stages/ortlib/ortlibtest"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
+	"github.com/piimask/piimask/record"
 )
 
 func TestBaselineModelFindsKnownSpans(t *testing.T) {

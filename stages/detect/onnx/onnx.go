@@ -29,7 +29,7 @@
 // over the whole text as if it were one pass.
 //
 // Calibration: when the model directory holds a thresholds.json (written by
-// the calibrate job, see stages/calibrate) and the thresholds option is
+// the calibrate job, see internal/calibrate) and the thresholds option is
 // model (the default), every entity's score is replaced by its class's
 // calibrated probability and entities below their class threshold are
 // dropped — the "no PII" outcome; the threshold option is then a global
@@ -50,10 +50,10 @@ import (
 
 	ort "github.com/yalue/onnxruntime_go"
 
-	"github.com/piimask/piimask/stages/calibrate"
+	"github.com/piimask/piimask/internal/calibrate"
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/ortlib"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/internal/ortlib"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/tokenize"
 )
 
@@ -74,7 +74,7 @@ type Options struct {
 	Threshold float64 `yaml:"threshold"`
 	// Thresholds is model (default: apply the model directory's
 	// thresholds.json when there is one) or none (raw scores, no per-class
-	// thresholds). See stages/calibrate.
+	// thresholds). See internal/calibrate.
 	Thresholds string `yaml:"thresholds"`
 	// IgnoreLabels are dropped (default ["O"]).
 	IgnoreLabels []string `yaml:"ignore_labels"`

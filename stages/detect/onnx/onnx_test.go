@@ -14,9 +14,9 @@ import (
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/onnx"
 	"github.com/piimask/piimask/stages/detect/onnx/internal/onnxtest"
-	"github.com/piimask/piimask/stages/ortlib"
-	"github.com/piimask/piimask/stages/ortlib/ortlibtest"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/internal/ortlib"
+	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/tokenize"
 )
 

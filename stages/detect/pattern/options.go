@@ -4,7 +4,7 @@
 //
 // Each recognizer has a class (label), regular expressions with a score,
 // optional context words that raise the score of a match when one of them is
-// near it, an optional checksum validator from stages/checksum, the languages
+// near it, an optional checksum validator from internal/checksum, the languages
 // it applies to, and a deny list of terms always reported.
 //
 // Regular expressions use Go's regexp package: RE2 syntax, matching in time

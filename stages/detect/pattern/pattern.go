@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // compiled is one recognizer ready to run.

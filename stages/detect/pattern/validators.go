@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/piimask/piimask/stages/checksum"
+	"github.com/piimask/piimask/internal/checksum"
 )
 
 // validators are the checks a recognizer can name, each over a match as

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/piimask/piimask/stages/generate"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // updateGolden rewrites testdata/golden_spans.jsonl.gz from the current

@@ -1,5 +1,5 @@
 package rules
 
-import "github.com/piimask/piimask/stages/labels"
+import "github.com/piimask/piimask/labels"
 
 func labelsKnown(c string) bool { return labels.Known(c) }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/piimask/piimask/stages/checksum"
+	"github.com/piimask/piimask/internal/checksum"
 )
 
 // checkFunc validates a regexp match [s,e) (byte offsets of the recognizer's

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // Type is the method type name used in job configs.

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // w is an expected span given by its value; offsets are found by searching

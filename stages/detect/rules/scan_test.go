@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/piimask/piimask/stages/record"
+	"github.com/piimask/piimask/record"
 )
 
 // TestScanStartsMatchesFindAll checks that the fast anchored scanner accepts

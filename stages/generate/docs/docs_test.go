@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/piimask/piimask/stages/generate"
-	"github.com/piimask/piimask/stages/labels"
+	"github.com/piimask/piimask/labels"
 )
 
 func rows(t *testing.T, cfg Config) []generate.Row {

@@ -1,5 +1,5 @@
 // Package pdftest makes the PDF fixtures of the tests that read PDFs
-// (stages/pdf, stages/serve): made in the test, never checked in.
+// (stages/pdf, internal/server): made in the test, never checked in.
 package pdftest
 
 import (
