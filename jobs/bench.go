@@ -14,11 +14,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/piimask/piimask/internal/metrics"
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/models"
-	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/internal/metrics"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/write"
 )

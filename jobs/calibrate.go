@@ -9,11 +9,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/internal/calibrate"
+	"github.com/piimask/piimask/jobs/config"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/onnx"
-	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/write"
 )
 

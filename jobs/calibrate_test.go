@@ -9,12 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/models"
 	"github.com/piimask/piimask/internal/calibrate"
+	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
+	"github.com/piimask/piimask/models"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/onnx"
-	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
-	"github.com/piimask/piimask/record"
 )
 
 func TestCalibrateJob(t *testing.T) {

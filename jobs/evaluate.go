@@ -14,9 +14,9 @@ import (
 
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/pipeline"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/mask"
-	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/score"
 	"github.com/piimask/piimask/stages/taxonomy"
 	"github.com/piimask/piimask/stages/write"

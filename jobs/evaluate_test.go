@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/piimask/piimask/jobs/config"
-	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/read"
 )
 
 func repoRoot(t *testing.T) string {

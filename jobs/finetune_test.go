@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piimask/piimask/internal/llmapi/fake"
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/finetune"
-	"github.com/piimask/piimask/internal/llmapi/fake"
 )
 
 func TestFinetuneJob(t *testing.T) {

@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/piimask/piimask/jobs/config"
-	"github.com/piimask/piimask/stages/generate/docs"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/generate/docs"
 )
 
 // generateRecords streams synthetic AI4Privacy-200k rows (templates or

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/internal/hub/hubtest"
 	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect"
 )
 
 // TestHubModelEndToEnd serves the project's own model (models/baseline) from

@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 	"sync/atomic"
 
-	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/internal/metrics"
-	"github.com/piimask/piimask/stages/read"
+	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/taxonomy"
 	"github.com/piimask/piimask/stages/write"
 )

@@ -11,6 +11,9 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/piimask/piimask/internal/hub"
+	"github.com/piimask/piimask/internal/metrics"
+	"github.com/piimask/piimask/internal/storage"
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/models"
 	"github.com/piimask/piimask/stages/detect"
@@ -20,9 +23,6 @@ import (
 	"github.com/piimask/piimask/stages/detect/onnx"
 	"github.com/piimask/piimask/stages/detect/pattern"
 	"github.com/piimask/piimask/stages/detect/rules"
-	"github.com/piimask/piimask/internal/hub"
-	"github.com/piimask/piimask/internal/metrics"
-	"github.com/piimask/piimask/internal/storage"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/tokenize/hf"
 )

@@ -10,12 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piimask/piimask/internal/llmapi/fake"
+	"github.com/piimask/piimask/internal/prompt"
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/llm"
 	"github.com/piimask/piimask/stages/detect/rules"
-	"github.com/piimask/piimask/internal/llmapi/fake"
-	"github.com/piimask/piimask/internal/prompt"
 )
 
 // TestEvaluateWithLLM runs an evaluate job whose llm method talks to the

@@ -62,14 +62,14 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/piimask/piimask/internal/checkpoint"
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/pipeline"
-	"github.com/piimask/piimask/internal/checkpoint"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/mask"
 	"github.com/piimask/piimask/stages/pdf"
 	"github.com/piimask/piimask/stages/read"
-	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/write"
 )
 

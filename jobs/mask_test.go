@@ -17,9 +17,9 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/generate"
 	"github.com/piimask/piimask/stages/pdf"
-	"github.com/piimask/piimask/record"
 )
 
 var maskTestKeys = map[string]string{

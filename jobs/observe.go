@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/piimask/piimask/internal/metrics"
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/labels"
-	"github.com/piimask/piimask/internal/metrics"
 )
 
 // Overrides are `piimask run` flags that take precedence over the job config.

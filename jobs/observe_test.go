@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/internal/metrics/promtest"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect"
 )
 
 // pausedMethod answers its first batch at once, then holds every other batch

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect"
 )
 
 // The commented custom-recognizer example of configs/mask-corpus.yaml,

@@ -11,8 +11,8 @@ import (
 
 	"github.com/piimask/piimask/internal/checksum"
 	"github.com/piimask/piimask/labels"
-	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/read"
 )
 
 // The hand-written evaluation fixture in testdata/realistic (see its

@@ -8,10 +8,10 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/internal/metrics"
-	"github.com/piimask/piimask/stages/read"
+	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/report"
 	"github.com/piimask/piimask/stages/score"
 )

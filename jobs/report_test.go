@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piimask/piimask/internal/metrics"
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/generate"
-	"github.com/piimask/piimask/internal/metrics"
 	"github.com/piimask/piimask/stages/report"
 )
 

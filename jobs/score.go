@@ -12,8 +12,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/piimask/piimask/jobs/config"
-	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/score"
 	"github.com/piimask/piimask/stages/taxonomy"
 	"github.com/piimask/piimask/stages/write"

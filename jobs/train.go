@@ -10,12 +10,12 @@ import (
 	"slices"
 	"time"
 
+	"github.com/piimask/piimask/internal/onnxgraph"
+	"github.com/piimask/piimask/internal/train"
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/dataset"
-	"github.com/piimask/piimask/internal/onnxgraph"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/tokenize/hf"
-	"github.com/piimask/piimask/internal/train"
 )
 
 func readExamples(ctx context.Context, path string) ([]train.Example, error) {

@@ -16,8 +16,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/piimask/piimask/jobs"
 	"github.com/piimask/piimask/internal/storage"
+	"github.com/piimask/piimask/jobs"
 	"github.com/spf13/pflag"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"

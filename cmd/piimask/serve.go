@@ -10,12 +10,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/piimask/piimask/internal/server"
 	"github.com/piimask/piimask/jobs"
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/mask"
 	"github.com/piimask/piimask/stages/pdf"
-	"github.com/piimask/piimask/internal/server"
 )
 
 type serveFlags struct {

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/piimask/piimask/internal/storage"
 	"github.com/piimask/piimask/jobs"
 	"github.com/piimask/piimask/jobs/config"
-	"github.com/piimask/piimask/internal/storage"
 )
 
 // stagingRoot is where object-storage inputs are cached and outputs staged:

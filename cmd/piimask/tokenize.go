@@ -6,10 +6,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/piimask/piimask/stages/generate/docs"
 	"github.com/piimask/piimask/labels"
-	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/generate/docs"
+	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/tokenize/hf"
 	"github.com/piimask/piimask/stages/write"

@@ -15,9 +15,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/common/expfmt"
 
-	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/internal/metrics/promtest"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect"
 )
 
 // exercise records a small run's worth of everything.

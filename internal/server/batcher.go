@@ -8,8 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect"
 )
 
 // ErrQueueFull is returned by a batcher whose queue is full; handlers answer

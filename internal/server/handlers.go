@@ -14,9 +14,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/mask"
-	"github.com/piimask/piimask/record"
 )
 
 //go:embed ui/index.html ui/app.js ui/app.css openapi.json

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
 	"github.com/piimask/piimask/jobs"
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
 )
 
 // onnxBaseline loads the embedded baseline model as the serve config does.

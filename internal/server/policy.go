@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/piimask/piimask/stages/mask"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/mask"
 )
 
 // FieldMethods names the request's methods in PolicyOptions.Overridable.

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/pattern"
 	"github.com/piimask/piimask/stages/mask"
-	"github.com/piimask/piimask/record"
 )
 
 // findMethod labels every occurrence of fixed strings (a stand-in model).

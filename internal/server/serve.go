@@ -31,8 +31,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/labels"
+	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/mask"
 )
 

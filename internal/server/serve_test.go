@@ -23,11 +23,11 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/rules"
 	"github.com/piimask/piimask/stages/mask"
 	"github.com/piimask/piimask/stages/pdf"
-	"github.com/piimask/piimask/record"
 )
 
 const sample = "Contact Jane Doe at jane.doe@example.com or +44 20 7946 0958, from 192.168.1.20. IBAN GB82WEST12345698765432."

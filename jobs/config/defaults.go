@@ -1,8 +1,8 @@
 package config
 
 import (
-	"github.com/piimask/piimask/stages/score"
 	"github.com/piimask/piimask/internal/train"
+	"github.com/piimask/piimask/stages/score"
 )
 
 // Defaults of keys whose zero value means "the default". The jobs read

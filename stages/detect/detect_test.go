@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect"
 )
 
 type nopMethod struct{ name string }

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect"
 )
 
 // keywordOptions are the options of the example method: declared once, as

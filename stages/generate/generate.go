@@ -17,8 +17,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/brianvoe/gofakeit/v7"
-	"github.com/piimask/piimask/stages/mask"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/mask"
 )
 
 // Entity is one entry of a row's privacy_mask: a PII value and where it sits

@@ -16,8 +16,8 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/piimask/piimask/internal/checksum"
 	"github.com/piimask/piimask/labels"
-	"github.com/piimask/piimask/stages/mask"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/mask"
 )
 
 func rows(t testing.TB, cfg Config) []Row {

@@ -3,8 +3,8 @@ package mask_test
 import (
 	"fmt"
 
-	"github.com/piimask/piimask/stages/mask"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/mask"
 )
 
 func ExamplePlaceholder() {

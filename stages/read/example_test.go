@@ -6,8 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/read"
 )
 
 // Read normalises an AI4Privacy 200k row; offsets are code points, so the

@@ -31,9 +31,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/mask"
-	"github.com/piimask/piimask/record"
 )
 
 // Type is the method type name used in job configs.

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/rules"
 	"github.com/piimask/piimask/stages/mask"
-	"github.com/piimask/piimask/record"
 )
 
 const letter = "Dear Mr. Thompson,\n\nThank you for meeting with us last Tuesday in Chicago. " +

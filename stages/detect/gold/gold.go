@@ -6,8 +6,8 @@ package gold
 import (
 	"context"
 
-	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect"
 )
 
 // Type is the method type in job configs.

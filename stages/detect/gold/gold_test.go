@@ -5,9 +5,9 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/detect/gold"
-	"github.com/piimask/piimask/record"
 )
 
 func TestGold(t *testing.T) {

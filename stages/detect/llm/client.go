@@ -19,8 +19,8 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/internal/prompt"
+	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/write"
 )
 

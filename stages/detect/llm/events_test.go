@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/internal/llmapi/fake"
+	"github.com/piimask/piimask/stages/detect"
 )
 
 type recordedEvent struct {

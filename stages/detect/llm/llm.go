@@ -61,12 +61,12 @@ import (
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/time/rate"
 
+	"github.com/piimask/piimask/internal/prompt"
+	"github.com/piimask/piimask/labels"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/finetune"
-	"github.com/piimask/piimask/labels"
-	"github.com/piimask/piimask/internal/prompt"
 	"github.com/piimask/piimask/stages/read"
-	"github.com/piimask/piimask/record"
 )
 
 // Type is the method type in job configs.

@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/internal/llmapi/fake"
 	"github.com/piimask/piimask/internal/prompt"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect"
 )
 
 // fakeClock advances only when slept on, and records the sleeps.

@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/piimask/piimask/models"
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect/onnx"
 	"github.com/piimask/piimask/stages/generate"
-	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/tokenize/hf"
 )

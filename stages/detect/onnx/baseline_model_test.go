@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/detect/onnx"
 	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect/onnx"
 )
 
 func TestBaselineModelFindsKnownSpans(t *testing.T) {

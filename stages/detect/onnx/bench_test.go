@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect/onnx"
 	"github.com/piimask/piimask/stages/detect/onnx/internal/onnxtest"
-	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/tokenize"
 )
 

@@ -18,13 +18,13 @@ import (
 
 	ort "github.com/yalue/onnxruntime_go"
 
-	"github.com/piimask/piimask/models"
-	"github.com/piimask/piimask/stages/detect/onnx"
-	"github.com/piimask/piimask/stages/generate"
 	"github.com/piimask/piimask/internal/onnxgraph"
 	"github.com/piimask/piimask/internal/ortlib"
 	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
+	"github.com/piimask/piimask/models"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect/onnx"
+	"github.com/piimask/piimask/stages/generate"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/tokenize/hf"
 )

@@ -51,9 +51,9 @@ import (
 	ort "github.com/yalue/onnxruntime_go"
 
 	"github.com/piimask/piimask/internal/calibrate"
-	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/internal/ortlib"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/tokenize"
 )
 

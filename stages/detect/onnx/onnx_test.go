@@ -11,12 +11,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/detect/onnx"
-	"github.com/piimask/piimask/stages/detect/onnx/internal/onnxtest"
 	"github.com/piimask/piimask/internal/ortlib"
 	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect"
+	"github.com/piimask/piimask/stages/detect/onnx"
+	"github.com/piimask/piimask/stages/detect/onnx/internal/onnxtest"
 	"github.com/piimask/piimask/stages/tokenize"
 )
 

@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"github.com/piimask/piimask/internal/calibrate"
-	"github.com/piimask/piimask/stages/detect/onnx"
 	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect/onnx"
 )
 
 const thresholdText = "Bonjour, écrivez à camille.durand@exemple.fr ou virez sur FR1420041010050500013M02606 avant le 12/03/2024."

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/piimask/piimask/stages/generate"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/generate"
 )
 
 // updateGolden rewrites testdata/golden_spans.jsonl.gz from the current

@@ -10,8 +10,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/record"
+	"github.com/piimask/piimask/stages/detect"
 )
 
 // Type is the method type name used in job configs.

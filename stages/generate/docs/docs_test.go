@@ -11,8 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/piimask/piimask/stages/generate"
 	"github.com/piimask/piimask/labels"
+	"github.com/piimask/piimask/stages/generate"
 )
 
 func rows(t *testing.T, cfg Config) []generate.Row {
