@@ -55,6 +55,12 @@ func TestValidateRejectsWhatRunRejects(t *testing.T) {
 		{"report", "kind: report\n" + gen + "report:\n  context: -1\n", []int{5}, "must not be negative"},
 		{"bench bucket", "kind: bench\n" + gen + "methods: [{name: r, type: rules}]\nbench:\n  concurrency_length: huge\n",
 			[]int{6}, "names no bucket"},
+		{"train filters", "kind: train\noutput: {dir: " + dir + "}\ntrain:\n  dataset: d\n  tokenizer: t.json\nfilters:\n  languages: [fr]\n",
+			[]int{7}, "a train job reads no input documents"},
+		{"train input", "kind: train\noutput: {dir: " + dir + "}\ninput: {paths: [x.jsonl]}\nmax_reject_ratio: 0.1\ntrain: {dataset: d, tokenizer: t.json}\n",
+			[]int{3, 4}, "remove it"},
+		{"finetune input schema and filters", "kind: finetune\ninput:\n  paths: [train.jsonl]\n  schema: presidio\nfilters: {limit: 5}\noutput: {dir: " + dir + "}\nfinetune:\n  model: open-mistral-7b\n  api_key: ${PIIMASK_TEST_UNSET:-k}\n",
+			[]int{4, 5}, "uploads the files of input.paths"},
 		{"finetune", "kind: finetune\ninput: {paths: [train.jsonl]}\noutput: {dir: " + dir + "}\nfinetune:\n  model: open-mistral-7b\n  api_key: ${PIIMASK_TEST_UNSET:-k}\n  hyperparameters: {training_steps: 10, epochs: 2}\n",
 			[]int{7}, "not both"},
 	} {

@@ -4,7 +4,7 @@ package config
 // sequential vs concurrent processing over the job's methods.
 type Bench struct {
 	// Lengths are the text-length buckets; each document of a bucket is
-	// Concat generated rows joined (default short 1, medium 4, long 16).
+	// Concat input rows joined (default short 1, medium 4, long 16).
 	Lengths []LengthBucket `yaml:"lengths"`
 	// Docs is how many documents each length bucket times (default 200).
 	Docs int `yaml:"docs"`

@@ -9,9 +9,9 @@ import (
 )
 
 // checkSections checks the job-kind sections (mask, prepare, train,
-// finetune, report, bench): what the runners need is checked here, at
-// load time, so validate and run report the same problems at the same
-// lines, all at once.
+// finetune, report, bench) and the input keys a kind ignores: what the
+// runners need is checked here, at load time, so validate and run report
+// the same problems at the same lines, all at once.
 func (l *Loaded) checkSections() Problems {
 	var ps Problems
 	j := l.Job
@@ -36,11 +36,8 @@ func (l *Loaded) checkSections() Problems {
 		if j.Input.Generate != nil {
 			ps = append(ps, l.Problem("input.generate", "a finetune job reads its training files from input.paths (the prepare job's finetune/train.jsonl)"))
 		}
-	case "bench":
-		if j.Input.Generate == nil {
-			ps = append(ps, l.Problem("input", "a bench job reads generated data: set input.generate"))
-		}
 	}
+	ps = append(ps, l.checkUnreadInput()...)
 	ps = append(ps, l.checkPrepare()...)
 	ps = append(ps, l.checkTrain()...)
 	ps = append(ps, l.checkFinetune()...)
