@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,7 +15,6 @@ import (
 	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/score"
 	"github.com/piimask/piimask/stages/taxonomy"
-	"github.com/piimask/piimask/stages/write"
 )
 
 // ScoreOptions configure Score: predictions made elsewhere against a gold
@@ -97,64 +95,15 @@ const maxUnknownShown = 10
 // spans, one document a line) are joined by position: row n goes with the
 // n-th gold row read, rejected rows included, and the two counts must
 // agree. Labels go through the label maps, taxonomy and ignore_labels as
-// in an evaluate job.
+// in an evaluate job, and the gold rows through a job's input path.
 func Score(ctx context.Context, opts ScoreOptions, env *Env) (*score.Report, *ScoreSummary, error) {
 	env.defaults()
-	if len(opts.Gold) == 0 || opts.Pred == "" {
-		return nil, nil, errors.New("score: give the gold data and the predictions")
-	}
-	format := opts.Format
-	if format == read.SchemaAuto {
-		format = ""
-	}
-	ropts := read.Options{Format: format, Schema: opts.Schema, TextField: opts.TextField, Language: opts.Language}
-	if err := ropts.Validate(); err != nil {
+	j, labels, err := scoreJob(opts)
+	if err != nil {
 		return nil, nil, err
 	}
-	goldMap, err := taxonomy.ParseMapArg(opts.LabelMap)
-	if err != nil {
-		return nil, nil, fmt.Errorf("score: --label-map: %w", err)
-	}
-	predMap, err := taxonomy.ParseMapArg(opts.PredLabelMap)
-	if err != nil {
-		return nil, nil, fmt.Errorf("score: --pred-label-map: %w", err)
-	}
-	labels, err := newLabels(&config.Job{
-		LabelMap:           config.LabelMap{Name: goldMap.Name, Map: goldMap.Map},
-		PredictionLabelMap: config.LabelMap{Name: predMap.Name, Map: predMap.Map},
-		Taxonomy:           opts.Taxonomy, IgnoreLabels: opts.IgnoreLabels,
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("score: %w", err)
-	}
 	sum := &ScoreSummary{Gold: opts.Gold, Predictions: opts.Pred}
-	type predEntry struct {
-		spans []record.Span
-		row   int64
-		used  bool
-	}
-	preds := map[string]*predEntry{}
-	var byPos []*predEntry
-	err = read.ReadPredictionsWith(ctx, opts.Pred, read.PredictionOptions{Format: opts.PredFormat}, func(p read.PredictionRow) error {
-		sum.PredRows++
-		if p.NoID {
-			byPos = append(byPos, &predEntry{spans: p.Spans, row: p.Origin.Row})
-			return nil
-		}
-		if prev, dup := preds[p.ID]; dup {
-			return fmt.Errorf("%s: field id: id %q given again (first at row %d)", p.Origin, p.ID, prev.row)
-		}
-		if p.Failure != "" {
-			sum.Failures++
-		}
-		preds[p.ID] = &predEntry{spans: p.Spans, row: p.Origin.Row}
-		return nil
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("score: read predictions: %w", err)
-	}
-	sum.Positional = len(byPos) > 0
-	paths, err := read.Expand(opts.Gold)
+	preds, err := readScorePredictions(ctx, opts, sum)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -162,104 +111,173 @@ func Score(ctx context.Context, opts ScoreOptions, env *Env) (*score.Report, *Sc
 	if err != nil {
 		return nil, nil, err
 	}
-	counts := scorer.NewCounts()
-	var docs []score.DocCounts
-	var docFile *write.AtomicFile
-	var docW *score.DocCountsWriter
+	var docCounts string
 	if opts.Out != "" {
-		if docFile, err = write.CreateAtomic(filepath.Join(opts.Out, "doc_counts.jsonl")); err != nil {
-			return nil, nil, err
-		}
-		defer docFile.Abort()
-		docW = score.NewDocCountsWriter(docFile)
+		docCounts = filepath.Join(opts.Out, "doc_counts.jsonl")
 	}
-	var goldRows int64 // gold rows read so far, rejects included: the join position
-	err = read.Read(ctx, paths, ropts, func(rec record.Record) error {
-		pos := goldRows
-		goldRows++
-		sum.GoldDocs++
-		var spans []record.Span
-		e, ok := preds[rec.ID]
-		if sum.Positional {
-			e, ok = nil, pos < int64(len(byPos))
-			if ok {
-				e = byPos[pos]
-			}
-		}
-		if ok {
-			spans = e.spans
-			e.used = true
-		} else {
-			sum.Missing++
-		}
-		rec.Gold, rec.Ignored = labels.goldSpans(rec.Gold)
-		spans = labels.predSpans(rec, spans)
-		dc := scorer.Score(rec.Text, rec.Gold, spans, rec.Language)
-		dc.ID = rec.ID
-		counts.AddDoc(&dc)
-		if opts.Bootstrap > 0 {
-			docs = append(docs, score.DocCounts{Totals: dc.Totals})
-		}
-		if docW != nil {
-			return docW.Write(&dc)
-		}
-		return nil
-	}, func(record.Reject) error {
-		goldRows++
-		sum.RowsRejected++
-		return nil
-	})
+	acc, err := newScoreAccumulator(scorer, docCounts, opts.Bootstrap > 0)
 	if err != nil {
-		return nil, nil, fmt.Errorf("score: read gold: %w", err)
+		return nil, nil, err
 	}
-	if sum.Positional && int64(len(byPos)) != goldRows {
-		return nil, nil, fmt.Errorf("score: %s has %d rows without ids, joined by position, but the gold has %d rows (%d rejected): give the rows ids, or predictions for every gold row in order",
-			opts.Pred, len(byPos), goldRows, sum.RowsRejected)
+	defer acc.abort()
+	if err := scoreGold(ctx, j, labels, preds, acc, sum); err != nil {
+		return nil, nil, err
 	}
-	var unknown []string
-	for id, e := range preds {
-		if !e.used {
-			unknown = append(unknown, id)
-		}
-	}
+	preds.summarize(sum)
 	sum.UnmappedGold = labels.unmappedGold.Sorted()
 	sum.UnmappedPredictions = labels.unmappedPred.Sorted()
-	slices.Sort(unknown)
-	sum.Unknown = int64(len(unknown))
-	sum.UnknownIDs = unknown[:min(len(unknown), maxUnknownShown)]
-
 	name := opts.Name
 	if name == "" {
 		name = filepath.Base(opts.Pred)
 	}
-	counts.UnmappedGold = unmappedCounts(sum.UnmappedGold)
-	rep := counts.Metrics(opts.Beta)
-	rep.ExperimentName = "score"
-	rep.ModelName = name
+	spec := metricsSpec{experiment: "score", model: name, beta: opts.Beta, unmappedGold: sum.UnmappedGold}
 	if opts.Bootstrap > 0 {
-		ci, err := score.Bootstrap(ctx, docs, score.BootstrapOptions{Iterations: opts.Bootstrap, Seed: uint64(opts.Seed), Beta: rep.Beta})
-		if err != nil {
-			return nil, nil, err
-		}
-		ci.Method = name
-		rep.ConfidenceIntervals = &ci
+		spec.bootstrap = &score.BootstrapOptions{Iterations: opts.Bootstrap, Seed: uint64(opts.Seed)}
 	}
 	if opts.Out != "" {
-		if err := docFile.Commit(); err != nil {
-			return nil, nil, err
-		}
-		if err := rep.WriteJSON(filepath.Join(opts.Out, "metrics.json")); err != nil {
-			return nil, nil, err
-		}
-		data, err := json.MarshalIndent(sum, "", "  ")
-		if err != nil {
-			return nil, nil, fmt.Errorf("score: encode summary: %w", err)
-		}
-		if err := write.WriteFileAtomic(filepath.Join(opts.Out, "score_summary.json"), append(data, '\n')); err != nil {
-			return nil, nil, err
+		spec.path = filepath.Join(opts.Out, "metrics.json")
+	}
+	rep, err := acc.finish(ctx, spec)
+	if err != nil {
+		return nil, nil, fmt.Errorf("score: %w", err)
+	}
+	if opts.Out != "" {
+		if err := writeJSONFile(filepath.Join(opts.Out, "score_summary.json"), sum); err != nil {
+			return nil, nil, fmt.Errorf("score: %w", err)
 		}
 	}
 	return &rep, sum, nil
+}
+
+// scoreJob is the job a score run's gold is read and labelled as: its input
+// (the gold files, format, schema, text field, language), label maps,
+// taxonomy and ignore_labels.
+func scoreJob(opts ScoreOptions) (*config.Job, labelSet, error) {
+	if len(opts.Gold) == 0 || opts.Pred == "" {
+		return nil, labelSet{}, errors.New("score: give the gold data and the predictions")
+	}
+	j := &config.Job{Kind: "score", Input: config.Input{Paths: opts.Gold, Format: opts.Format, Schema: opts.Schema,
+		TextField: opts.TextField, Language: opts.Language}, Taxonomy: opts.Taxonomy, IgnoreLabels: opts.IgnoreLabels}
+	if err := readOptions(j).Validate(); err != nil {
+		return nil, labelSet{}, err
+	}
+	goldMap, err := taxonomy.ParseMapArg(opts.LabelMap)
+	if err != nil {
+		return nil, labelSet{}, fmt.Errorf("score: --label-map: %w", err)
+	}
+	predMap, err := taxonomy.ParseMapArg(opts.PredLabelMap)
+	if err != nil {
+		return nil, labelSet{}, fmt.Errorf("score: --pred-label-map: %w", err)
+	}
+	j.LabelMap = config.LabelMap{Name: goldMap.Name, Map: goldMap.Map}
+	j.PredictionLabelMap = config.LabelMap{Name: predMap.Name, Map: predMap.Map}
+	labels, err := newLabels(j)
+	if err != nil {
+		return nil, labelSet{}, fmt.Errorf("score: %w", err)
+	}
+	return j, labels, nil
+}
+
+// predEntry is one prediction row waiting for its gold document.
+type predEntry struct {
+	spans []record.Span
+	row   int64
+	used  bool
+}
+
+// scorePreds are a predictions file's rows, by id or (rows without ids) by
+// position.
+type scorePreds struct {
+	path  string
+	byID  map[string]*predEntry
+	byPos []*predEntry
+}
+
+// readScorePredictions reads the predictions file, counting its rows and
+// failures in sum; an id given twice is an error.
+func readScorePredictions(ctx context.Context, opts ScoreOptions, sum *ScoreSummary) (*scorePreds, error) {
+	ps := &scorePreds{path: opts.Pred, byID: map[string]*predEntry{}}
+	err := read.ReadPredictionsWith(ctx, opts.Pred, read.PredictionOptions{Format: opts.PredFormat}, func(p read.PredictionRow) error {
+		sum.PredRows++
+		if p.NoID {
+			ps.byPos = append(ps.byPos, &predEntry{spans: p.Spans, row: p.Origin.Row})
+			return nil
+		}
+		if prev, dup := ps.byID[p.ID]; dup {
+			return fmt.Errorf("%s: field id: id %q given again (first at row %d)", p.Origin, p.ID, prev.row)
+		}
+		if p.Failure != "" {
+			sum.Failures++
+		}
+		ps.byID[p.ID] = &predEntry{spans: p.Spans, row: p.Origin.Row}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("score: read predictions: %w", err)
+	}
+	sum.Positional = len(ps.byPos) > 0
+	return ps, nil
+}
+
+// lookup returns the prediction of the gold document id, read at position
+// pos (rejected rows included), and marks it used; ok is false when there
+// is none.
+func (ps *scorePreds) lookup(id string, pos int64) (spans []record.Span, ok bool) {
+	e, ok := ps.byID[id]
+	if len(ps.byPos) > 0 {
+		e, ok = nil, pos < int64(len(ps.byPos))
+		if ok {
+			e = ps.byPos[pos]
+		}
+	}
+	if !ok {
+		return nil, false
+	}
+	e.used = true
+	return e.spans, true
+}
+
+// summarize counts the predictions no gold document used in sum.
+func (ps *scorePreds) summarize(sum *ScoreSummary) {
+	var unknown []string
+	for id, e := range ps.byID {
+		if !e.used {
+			unknown = append(unknown, id)
+		}
+	}
+	slices.Sort(unknown)
+	sum.Unknown = int64(len(unknown))
+	sum.UnknownIDs = unknown[:min(len(unknown), maxUnknownShown)]
+}
+
+// scoreGold reads the gold rows of j through the job input path (rejected
+// rows are counted, not written) and scores each document against its
+// prediction. Rows without ids must match the gold rows one for one.
+func scoreGold(ctx context.Context, j *config.Job, labels labelSet, preds *scorePreds, acc *scoreAccumulator, sum *ScoreSummary) error {
+	var counts inputCounts
+	g, err := newRowGate(j, &counts, nil, func(record.Reject) error { return nil })
+	if err != nil {
+		return err
+	}
+	err = readGated(ctx, j, g, func(rec record.Record) error {
+		sum.GoldDocs++
+		// The row just counted is the join position (rejects included).
+		spans, ok := preds.lookup(rec.ID, counts.read.Load()-1)
+		if !ok {
+			sum.Missing++
+		}
+		rec.Gold, rec.Ignored = labels.goldSpans(rec.Gold)
+		return acc.add(rec, labels.predSpans(rec, spans))
+	})
+	sum.RowsRejected = counts.rejected.Load()
+	if err != nil {
+		return fmt.Errorf("score: read gold: %w", err)
+	}
+	if goldRows := counts.read.Load(); sum.Positional && int64(len(preds.byPos)) != goldRows {
+		return fmt.Errorf("score: %s has %d rows without ids, joined by position, but the gold has %d rows (%d rejected): give the rows ids, or predictions for every gold row in order",
+			preds.path, len(preds.byPos), goldRows, sum.RowsRejected)
+	}
+	return nil
 }
 
 // RunScore scores predictions against gold data and prints the join
