@@ -10,15 +10,16 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/piimask/piimask/internal/metrics"
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/models"
+	"github.com/piimask/piimask/pipeline"
 	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect"
+	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/tokenize"
 	"github.com/piimask/piimask/stages/write"
 )
@@ -61,44 +62,29 @@ type benchDoc struct {
 
 // runBench measures every method's speed by text length (documents one at a
 // time) and its throughput at each worker count, each compared with a
-// baseline measured in the same run, and writes bench.json.
+// baseline measured in the same run, and writes bench.json. Its documents
+// come through the job's input path (input.go): files or input.generate,
+// filters, sharding, rejects and max_reject_ratio.
 func runBench(ctx context.Context, l *config.Loaded, env *Env) error {
 	job := l.Job
-	if job.Input.Generate == nil {
-		return fmt.Errorf("%s: a bench job reads generated data: set input.generate", l.File)
-	}
 	b := benchSettings(job)
 	if !slices.ContainsFunc(b.Lengths, func(lb config.LengthBucket) bool { return lb.Name == b.ConcurrencyLength }) {
 		return fmt.Errorf("%s: bench.concurrency_length %q names no bucket", l.File, b.ConcurrencyLength)
 	}
 	started := time.Now()
-	var rows []record.Record
-	if err := generateRecords(ctx, job.Input.Generate, func(r record.Record) error { rows = append(rows, r); return nil }); err != nil {
-		return err
+	if err := os.MkdirAll(job.Output.Dir, 0o755); err != nil {
+		return fmt.Errorf("create output directory: %w", err)
 	}
-	if len(rows) == 0 {
-		return fmt.Errorf("%s: input.generate made no rows", l.File)
-	}
-	tok, err := benchTokenizer(b.Tokenizer, env)
+	rows, err := benchRows(ctx, job, env, b)
 	if err != nil {
 		return err
 	}
-	buckets := map[string][]benchDoc{}
-	for _, lb := range b.Lengths {
-		docs := make([]benchDoc, b.Docs)
-		for k := range docs {
-			parts := make([]string, lb.Concat)
-			for j := range parts {
-				parts[j] = rows[(k*lb.Concat+j)%len(rows)].Text
-			}
-			text := strings.Join(parts, "\n\n")
-			enc, err := tok.Encode(text, false)
-			if err != nil {
-				return fmt.Errorf("bench tokenizer: %w", err)
-			}
-			docs[k] = benchDoc{rec: record.Record{ID: fmt.Sprintf("bench-%s-%d", lb.Name, k), Language: rows[k%len(rows)].Language, Text: text}, tokens: len(enc.IDs)}
-		}
-		buckets[lb.Name] = docs
+	if len(rows) == 0 {
+		return fmt.Errorf("%s: the input gave no rows to time", l.File)
+	}
+	buckets, err := benchBuckets(b, rows, env)
+	if err != nil {
+		return err
 	}
 	cfgs, methods, skipped, err := buildMethods(ctx, l, env)
 	if err != nil {
@@ -111,56 +97,120 @@ func runBench(ctx context.Context, l *config.Loaded, env *Env) error {
 		res.Lengths = append(res.Lengths, lb.Name)
 	}
 	for i, m := range methods {
-		bm := metrics.BenchMethod{Name: cfgs[i].Name, Type: cfgs[i].Type}
-		env.Logger.Debug("bench", "method", bm.Name, "step", "warmup")
-		warm := buckets[b.Lengths[0].Name]
-		for k := 0; k < b.Warmup; k++ {
-			if _, err := m.Detect(ctx, []record.Record{warm[k%len(warm)].rec}); err != nil {
-				return fmt.Errorf("method %s: %w", bm.Name, err)
-			}
-		}
-		for _, lb := range b.Lengths {
-			env.Logger.Debug("bench", "method", bm.Name, "step", "length", "bucket", lb.Name)
-			lr, err := benchLength(ctx, m, lb.Name, buckets[lb.Name])
-			if err != nil {
-				return fmt.Errorf("method %s: %w", bm.Name, err)
-			}
-			if len(bm.Lengths) > 0 {
-				base := bm.Lengths[0]
-				lr.LatencyRatio = ratioOf(lr.P50Ms, base.P50Ms)
-				lr.TokensPerSecRatio = ratioOf(lr.TokensPerSec, base.TokensPerSec)
-			} else {
-				lr.LatencyRatio, lr.TokensPerSecRatio = 1, 1
-			}
-			bm.Lengths = append(bm.Lengths, lr)
-		}
-		src := buckets[b.ConcurrencyLength]
-		for _, w := range b.Workers {
-			env.Logger.Debug("bench", "method", bm.Name, "step", "concurrency", "workers", w)
-			wr, err := benchWorkers(ctx, m, src, b.ConcurrencyDocs, w)
-			if err != nil {
-				return fmt.Errorf("method %s: %w", bm.Name, err)
-			}
-			if len(bm.Concurrency) > 0 {
-				wr.Speedup = ratioOf(wr.DocsPerSecond, bm.Concurrency[0].DocsPerSecond)
-			} else {
-				wr.Speedup = 1
-			}
-			bm.Concurrency = append(bm.Concurrency, wr)
+		bm, err := benchMethod(ctx, env, m, metrics.BenchMethod{Name: cfgs[i].Name, Type: cfgs[i].Type}, b, buckets)
+		if err != nil {
+			return fmt.Errorf("method %s: %w", cfgs[i].Name, err)
 		}
 		res.Methods = append(res.Methods, bm)
 	}
 	res.Seconds = time.Since(started).Seconds()
-	data, _ := json.MarshalIndent(res, "", "  ")
-	if err := os.MkdirAll(job.Output.Dir, 0o755); err != nil {
-		return fmt.Errorf("create output directory: %w", err)
+	return writeBench(env, job, &res, b, skipped)
+}
+
+// benchRows reads the rows the bench documents are made of through the
+// job's input path, stopping once the largest bucket has all it uses
+// (documents cycle through the rows when there are fewer).
+func benchRows(ctx context.Context, job *config.Job, env *Env, b config.Bench) ([]record.Record, error) {
+	need := 0
+	for _, lb := range b.Lengths {
+		need = max(need, b.Docs*lb.Concat)
 	}
+	in, err := openInput(job, job.Output.Dir)
+	if err != nil {
+		return nil, err
+	}
+	in.metrics = env.Metrics
+	var rows []record.Record
+	err = in.produce(ctx, func(r record.Record) error {
+		rows = append(rows, r)
+		if len(rows) >= need {
+			return read.ErrStop
+		}
+		return nil
+	})
+	if err != nil {
+		in.rejects.Abort()
+		return nil, err
+	}
+	return rows, in.finish()
+}
+
+// benchBuckets builds each length bucket's documents (Concat rows joined)
+// and counts their tokens with the bench tokenizer.
+func benchBuckets(b config.Bench, rows []record.Record, env *Env) (map[string][]benchDoc, error) {
+	tok, err := benchTokenizer(b.Tokenizer, env)
+	if err != nil {
+		return nil, err
+	}
+	buckets := map[string][]benchDoc{}
+	for _, lb := range b.Lengths {
+		docs := make([]benchDoc, b.Docs)
+		for k := range docs {
+			parts := make([]string, lb.Concat)
+			for j := range parts {
+				parts[j] = rows[(k*lb.Concat+j)%len(rows)].Text
+			}
+			text := strings.Join(parts, "\n\n")
+			enc, err := tok.Encode(text, false)
+			if err != nil {
+				return nil, fmt.Errorf("bench tokenizer: %w", err)
+			}
+			docs[k] = benchDoc{rec: record.Record{ID: fmt.Sprintf("bench-%s-%d", lb.Name, k), Language: rows[k%len(rows)].Language, Text: text}, tokens: len(enc.IDs)}
+		}
+		buckets[lb.Name] = docs
+	}
+	return buckets, nil
+}
+
+// benchMethod warms method m up, then times it by text length and at each
+// worker count; ratios are against the first bucket and the first level.
+func benchMethod(ctx context.Context, env *Env, m detect.Method, bm metrics.BenchMethod, b config.Bench, buckets map[string][]benchDoc) (metrics.BenchMethod, error) {
+	env.Logger.Debug("bench", "method", bm.Name, "step", "warmup")
+	warm := buckets[b.Lengths[0].Name]
+	for k := 0; k < b.Warmup; k++ {
+		if _, err := m.Detect(ctx, []record.Record{warm[k%len(warm)].rec}); err != nil {
+			return bm, err
+		}
+	}
+	for _, lb := range b.Lengths {
+		env.Logger.Debug("bench", "method", bm.Name, "step", "length", "bucket", lb.Name)
+		lr, err := benchLength(ctx, m, lb.Name, buckets[lb.Name])
+		if err != nil {
+			return bm, err
+		}
+		lr.LatencyRatio, lr.TokensPerSecRatio = 1, 1
+		if len(bm.Lengths) > 0 {
+			base := bm.Lengths[0]
+			lr.LatencyRatio = ratioOf(lr.P50Ms, base.P50Ms)
+			lr.TokensPerSecRatio = ratioOf(lr.TokensPerSec, base.TokensPerSec)
+		}
+		bm.Lengths = append(bm.Lengths, lr)
+	}
+	src := buckets[b.ConcurrencyLength]
+	for _, w := range b.Workers {
+		env.Logger.Debug("bench", "method", bm.Name, "step", "concurrency", "workers", w)
+		wr, err := benchWorkers(ctx, m, src, b.ConcurrencyDocs, w)
+		if err != nil {
+			return bm, err
+		}
+		wr.Speedup = 1
+		if len(bm.Concurrency) > 0 {
+			wr.Speedup = ratioOf(wr.DocsPerSecond, bm.Concurrency[0].DocsPerSecond)
+		}
+		bm.Concurrency = append(bm.Concurrency, wr)
+	}
+	return bm, nil
+}
+
+// writeBench writes bench.json atomically and prints the tables.
+func writeBench(env *Env, job *config.Job, res *metrics.BenchResult, b config.Bench, skipped []MethodSummary) error {
+	data, _ := json.MarshalIndent(res, "", "  ")
 	out := filepath.Join(job.Output.Dir, "bench.json")
 	if err := write.WriteFileAtomic(out, append(data, '\n')); err != nil {
 		return err
 	}
 	env.Metrics.Written("bench", len(res.Methods))
-	if err := FormatBench(env.Stdout, &res, b.ConcurrencyLength); err != nil {
+	if err := FormatBench(env.Stdout, res, b.ConcurrencyLength); err != nil {
 		return err
 	}
 	for _, s := range skipped {
@@ -231,49 +281,31 @@ func percentile(sorted []float64, q float64) float64 {
 }
 
 // benchWorkers processes n documents (cycling docs) with w concurrent
-// callers, one document per call, and measures the wall time.
+// callers, one document per call, through the pipeline engine (a source,
+// a w-worker detect stage, a counting sink), and measures the wall time.
 func benchWorkers(ctx context.Context, m detect.Method, docs []benchDoc, n, w int) (metrics.WorkerResult, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	next := make(chan record.Record)
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
 	t0 := time.Now()
-	for range w {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := range next {
-				if _, err := m.Detect(ctx, []record.Record{r}); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					cancel()
-				}
+	r := pipeline.New(ctx)
+	src := pipeline.Source(r, "docs", func(ctx context.Context, emit func(record.Record) error) error {
+		for k := range n {
+			if err := emit(docs[k%len(docs)].rec); err != nil {
+				return err
 			}
-		}()
-	}
-feed:
-	for k := range n {
-		select {
-		case next <- docs[k%len(docs)].rec:
-		case <-ctx.Done():
-			break feed
 		}
-	}
-	close(next)
-	wg.Wait()
-	sec := time.Since(t0).Seconds()
-	if firstErr != nil {
-		return metrics.WorkerResult{}, firstErr
-	}
-	if err := ctx.Err(); err != nil {
+		return nil
+	})
+	done := pipeline.Map(r, "detect", src, w, func(ctx context.Context, rec record.Record) (struct{}, error) {
+		_, err := m.Detect(ctx, []record.Record{rec})
+		return struct{}{}, err
+	})
+	processed := 0
+	pipeline.Sink(r, "count", done, func(context.Context, struct{}) error { processed++; return nil })
+	if err := r.Wait(); err != nil {
 		return metrics.WorkerResult{}, err
+	}
+	sec := time.Since(t0).Seconds()
+	if processed != n {
+		return metrics.WorkerResult{}, fmt.Errorf("bench: %d of %d documents processed", processed, n)
 	}
 	return metrics.WorkerResult{Workers: w, Docs: n, Seconds: sec, DocsPerSecond: ratioOf(float64(n), sec)}, nil
 }
