@@ -76,6 +76,10 @@ type Options struct {
 	// thresholds.json when there is one) or none (raw scores, no per-class
 	// thresholds). See internal/calibrate.
 	Thresholds string `yaml:"thresholds"`
+	// Plausibility drops model spans whose text cannot be of their class
+	// (an EMAIL without '@', a name made only of common lower-case words;
+	// see Plausible in plausible.go). Default true; false keeps every span.
+	Plausibility *bool `yaml:"plausibility"`
 	// IgnoreLabels are dropped (default ["O"]).
 	IgnoreLabels []string `yaml:"ignore_labels"`
 	// BatchSize is the number of rows (windows) per model call (default 8).
@@ -193,6 +197,7 @@ type Method struct {
 	leftPad      bool
 	wordAware    bool
 	unkID        int
+	plausible    bool // option plausibility (default true)
 
 	stats statCounters
 }
@@ -337,6 +342,7 @@ func New(ctx context.Context, o Options) (*Method, error) {
 		leftContext:  o.LeftContext,
 		sortBuffer:   o.SortBuffer,
 		unkID:        -1,
+		plausible:    o.Plausibility == nil || *o.Plausibility,
 	}
 	if cal != nil {
 		// Per-class thresholds apply to calibrated scores; the threshold
@@ -898,8 +904,8 @@ func (m *Method) aggregate(d *doc) ([]record.Span, error) {
 	spans := make([]record.Span, 0, len(ents))
 	for _, e := range ents {
 		start, end := trimSpace(d.runes, e.Start, e.End)
-		if start >= end {
-			continue
+		if start >= end || (m.plausible && !Plausible(e.Label, string(d.runes[start:end]))) {
+			continue // empty, or "no PII": text that cannot be of its class
 		}
 		score := e.Score
 		if m.cal != nil {
