@@ -66,17 +66,22 @@ func (a *scoreAccumulator) add(rec record.Record, pred []record.Span) error {
 	return nil
 }
 
-// addShard sums one shard's counts (name: its metrics.json, first: the
-// first shard's, for the error) and, when keepDocs, its per-document counts.
-func (a *scoreAccumulator) addShard(c *score.Counts, docs []score.DocCounts, name, first string) error {
+// addShard sums one shard's counts into the accumulator's; name (its
+// metrics.json) and first (the first shard's) name them in the error.
+func (a *scoreAccumulator) addShard(c *score.Counts, name, first string) error {
 	if err := a.counts.Compatible(c); err != nil {
 		return fmt.Errorf("%s cannot be merged with %s: %w", name, first, err)
 	}
 	a.counts.Add(c)
+	return nil
+}
+
+// keepDocCounts keeps per-document counts read back from doc_counts.jsonl
+// for the bootstrap (when keepDocs).
+func (a *scoreAccumulator) keepDocCounts(docs []score.DocCounts) {
 	if a.keepDocs {
 		a.perDoc = append(a.perDoc, docs...)
 	}
-	return nil
 }
 
 // abort discards doc_counts.jsonl (nothing once finish has committed it).

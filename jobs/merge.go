@@ -46,6 +46,52 @@ type shardMethod struct {
 // in only one.
 func Merge(ctx context.Context, opts MergeOptions, env *Env) error {
 	env.defaults()
+	if err := checkMergeOptions(opts); err != nil {
+		return err
+	}
+	sh, err := scanShards(opts.Dirs)
+	if err != nil {
+		return err
+	}
+	name := opts.Name
+	if name == "" && sh.summaries[0] != nil {
+		name = sh.summaries[0].Experiment
+	}
+	if name == "" {
+		name = "merged"
+	}
+	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+		return fmt.Errorf("merge: create output directory: %w", err)
+	}
+	merged := Summary{Experiment: name, Kind: "merge"}
+	var named []score.NamedReport
+	for _, m := range sh.order {
+		rep, err := mergeMethod(ctx, name, m, sh.files[m], opts.Out)
+		if err != nil {
+			return err
+		}
+		named = append(named, score.NamedReport{Name: m, Report: rep})
+		merged.Methods = append(merged.Methods, mergeMethodSummary(m, sh.summaries, rep.Documents))
+	}
+	for _, m := range slices.Sorted(maps.Keys(sh.skipped)) {
+		if _, ran := sh.files[m]; !ran {
+			merged.Methods = append(merged.Methods, sh.skipped[m])
+		}
+	}
+	sumRunFigures(&merged, sh.summaries)
+	if err := concatFiles(ctx, filepath.Join(opts.Out, "rejects.jsonl"), opts.Dirs, "rejects.jsonl"); err != nil {
+		return err
+	}
+	if err := writeJSONFile(filepath.Join(opts.Out, "summary.json"), merged); err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "merged %d result directories into %s\n\n", len(opts.Dirs), opts.Out)
+	return score.FormatTable(env.Stdout, named...)
+}
+
+// checkMergeOptions checks there are inputs, an output, and that the output
+// is none of the inputs.
+func checkMergeOptions(opts MergeOptions) error {
 	if len(opts.Dirs) == 0 {
 		return errors.New("merge: give at least one result directory")
 	}
@@ -57,75 +103,76 @@ func Merge(ctx context.Context, opts MergeOptions, env *Env) error {
 			return fmt.Errorf("merge: the output directory %s is also an input", d)
 		}
 	}
-	summaries := make([]*Summary, len(opts.Dirs))
-	var order []string
-	files := map[string][]shardMethod{}
-	skipped := map[string]MethodSummary{}
-	for i, dir := range opts.Dirs {
+	return nil
+}
+
+// shardSet is what the result directories to merge hold.
+type shardSet struct {
+	// summaries are the directories' summary.json (nil where none).
+	summaries []*Summary
+	// order lists the methods in first-seen order; files has each one's
+	// files, a shard each.
+	order []string
+	files map[string][]shardMethod
+	// skipped are the methods a shard's summary lists as skipped.
+	skipped map[string]MethodSummary
+}
+
+// scanShards lists the methods and files of every result directory and
+// checks that every method is in all of them.
+func scanShards(dirs []string) (*shardSet, error) {
+	sh := &shardSet{summaries: make([]*Summary, len(dirs)), files: map[string][]shardMethod{}, skipped: map[string]MethodSummary{}}
+	for i, dir := range dirs {
 		s, err := readSummary(dir)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		summaries[i] = s
+		sh.summaries[i] = s
 		names, err := methodDirs(dir, s)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, md := range names {
-			if _, seen := files[md.name]; !seen {
-				order = append(order, md.name)
-			}
-			sm := shardMethod{dir: dir, metrics: filepath.Join(md.path, "metrics.json"), preds: filepath.Join(md.path, "predictions.jsonl")}
-			if p := filepath.Join(md.path, "doc_counts.jsonl"); fileExists(p) {
-				sm.docs = p
-			}
-			files[md.name] = append(files[md.name], sm)
+			sh.add(dir, md)
 		}
 		if s != nil {
 			for _, m := range s.Methods {
 				if m.Skipped != "" {
-					skipped[m.Name] = MethodSummary{Name: m.Name, Type: m.Type, Skipped: m.Skipped}
+					sh.skipped[m.Name] = MethodSummary{Name: m.Name, Type: m.Type, Skipped: m.Skipped}
 				}
 			}
 		}
 	}
-	if len(order) == 0 {
-		return fmt.Errorf("merge: no metrics.json under %v", opts.Dirs)
+	if len(sh.order) == 0 {
+		return nil, fmt.Errorf("merge: no metrics.json under %v", dirs)
 	}
-	for _, name := range order {
-		if n := len(files[name]); n != len(opts.Dirs) {
+	for _, name := range sh.order {
+		if n := len(sh.files[name]); n != len(dirs) {
 			var have []string
-			for _, sm := range files[name] {
+			for _, sm := range sh.files[name] {
 				have = append(have, sm.dir)
 			}
-			return fmt.Errorf("merge: method %s is in %d of %d result directories (%v); merging it would not cover the whole dataset", name, n, len(opts.Dirs), have)
+			return nil, fmt.Errorf("merge: method %s is in %d of %d result directories (%v); merging it would not cover the whole dataset", name, n, len(dirs), have)
 		}
 	}
-	name := opts.Name
-	if name == "" && summaries[0] != nil {
-		name = summaries[0].Experiment
+	return sh, nil
+}
+
+// add records one method directory md of the result directory dir.
+func (sh *shardSet) add(dir string, md methodDir) {
+	if _, seen := sh.files[md.name]; !seen {
+		sh.order = append(sh.order, md.name)
 	}
-	if name == "" {
-		name = "merged"
+	sm := shardMethod{dir: dir, metrics: filepath.Join(md.path, "metrics.json"), preds: filepath.Join(md.path, "predictions.jsonl")}
+	if p := filepath.Join(md.path, "doc_counts.jsonl"); fileExists(p) {
+		sm.docs = p
 	}
-	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
-		return fmt.Errorf("merge: create output directory: %w", err)
-	}
-	merged := Summary{Experiment: name, Kind: "merge"}
-	var named []score.NamedReport
-	for _, m := range order {
-		rep, err := mergeMethod(ctx, name, m, files[m], opts.Out)
-		if err != nil {
-			return err
-		}
-		named = append(named, score.NamedReport{Name: m, Report: rep})
-		merged.Methods = append(merged.Methods, mergeMethodSummary(m, summaries, rep.Documents))
-	}
-	for _, m := range slices.Sorted(maps.Keys(skipped)) {
-		if _, ran := files[m]; !ran {
-			merged.Methods = append(merged.Methods, skipped[m])
-		}
-	}
+	sh.files[md.name] = append(sh.files[md.name], sm)
+}
+
+// sumRunFigures sums the shards' run figures (earliest start, seconds,
+// rows and documents) into merged.
+func sumRunFigures(merged *Summary, summaries []*Summary) {
 	for _, s := range summaries {
 		if s == nil {
 			continue
@@ -138,81 +185,43 @@ func Merge(ctx context.Context, opts MergeOptions, env *Env) error {
 		merged.RowsRejected += s.RowsRejected
 		merged.Documents += s.Documents
 	}
-	if err := concatFiles(ctx, filepath.Join(opts.Out, "rejects.jsonl"), opts.Dirs, "rejects.jsonl"); err != nil {
-		return err
-	}
-	data, err := json.MarshalIndent(merged, "", "  ")
-	if err != nil {
-		return fmt.Errorf("merge: encode summary: %w", err)
-	}
-	if err := write.WriteFileAtomic(filepath.Join(opts.Out, "summary.json"), append(data, '\n')); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "merged %d result directories into %s\n\n", len(opts.Dirs), opts.Out)
-	return score.FormatTable(env.Stdout, named...)
 }
 
 // mergeMethod sums one method's counts over the shards and writes its
 // merged files under out/method.
 func mergeMethod(ctx context.Context, experiment, method string, shards []shardMethod, out string) (score.Report, error) {
-	total := score.NewCounts()
-	var beta float64
-	var ciSettings *score.ConfidenceIntervals
-	for i, sm := range shards {
-		c, err := score.ReadMetricsCounts(sm.metrics)
-		if err != nil {
-			return score.Report{}, fmt.Errorf("merge: %w", err)
-		}
-		if err := total.Compatible(c); err != nil {
-			return score.Report{}, fmt.Errorf("merge: %s cannot be merged with %s: %w", sm.metrics, shards[0].metrics, err)
-		}
-		total.Add(c)
-		var head struct {
-			Beta float64                    `json:"beta"`
-			CI   *score.ConfidenceIntervals `json:"confidence_intervals"`
-		}
-		data, err := os.ReadFile(sm.metrics)
-		if err != nil {
-			return score.Report{}, fmt.Errorf("merge: %w", err)
-		}
-		if err := json.Unmarshal(data, &head); err != nil {
-			return score.Report{}, fmt.Errorf("merge: %s: invalid metrics JSON: %w", sm.metrics, err)
-		}
-		if i == 0 {
-			beta, ciSettings = head.Beta, head.CI
-		} else if head.Beta != beta {
-			return score.Report{}, fmt.Errorf("merge: %s: beta %g differs from %g in %s", sm.metrics, head.Beta, beta, shards[0].metrics)
-		}
+	haveDocs := true
+	for _, sm := range shards {
+		haveDocs = haveDocs && sm.docs != ""
+	}
+	acc, err := newScoreAccumulator(nil, "", haveDocs)
+	if err != nil {
+		return score.Report{}, err
+	}
+	beta, ciSettings, err := sumShards(acc, shards)
+	if err != nil {
+		return score.Report{}, err
 	}
 	dir := filepath.Join(out, method)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return score.Report{}, fmt.Errorf("merge: %w", err)
 	}
-	haveDocs := true
-	for _, sm := range shards {
-		haveDocs = haveDocs && sm.docs != ""
-	}
-	var docs []score.DocCounts
 	if haveDocs {
-		var err error
-		if docs, err = concatDocCounts(ctx, filepath.Join(dir, "doc_counts.jsonl"), shards); err != nil {
+		docs, err := concatDocCounts(ctx, filepath.Join(dir, "doc_counts.jsonl"), shards)
+		if err != nil {
 			return score.Report{}, err
 		}
+		acc.keepDocCounts(docs)
 	}
-	rep := total.Metrics(beta)
-	rep.ExperimentName = experiment
-	rep.ModelName = method
+	spec := metricsSpec{experiment: experiment, model: method, beta: beta, path: filepath.Join(dir, "metrics.json")}
 	if ciSettings != nil && haveDocs {
-		ci, err := score.Bootstrap(ctx, docs, score.BootstrapOptions{Iterations: ciSettings.Iterations,
-			Confidence: ciSettings.Confidence, Seed: ciSettings.Seed, Beta: ciSettings.Beta})
-		if err != nil {
-			return score.Report{}, fmt.Errorf("merge: method %s: %w", method, err)
-		}
-		ci.Method = ciSettings.Method
-		rep.ConfidenceIntervals = &ci
+		spec.bootstrap = &score.BootstrapOptions{Iterations: ciSettings.Iterations,
+			Confidence: ciSettings.Confidence, Seed: ciSettings.Seed, Beta: ciSettings.Beta}
+		spec.ciMethod = ciSettings.Method
 	}
-	if err := rep.WriteJSON(filepath.Join(dir, "metrics.json")); err != nil {
-		return score.Report{}, err
+	rep, err := acc.finish(ctx, spec)
+	if err != nil {
+		return score.Report{}, fmt.Errorf("merge: %w", err)
 	}
 	var preds []string
 	for _, sm := range shards {
@@ -222,6 +231,39 @@ func mergeMethod(ctx context.Context, experiment, method string, shards []shardM
 		return score.Report{}, err
 	}
 	return rep, nil
+}
+
+// sumShards sums the shards' metrics.json counts into acc and returns their
+// beta (which must agree) and the first shard's bootstrap settings.
+func sumShards(acc *scoreAccumulator, shards []shardMethod) (float64, *score.ConfidenceIntervals, error) {
+	var beta float64
+	var ciSettings *score.ConfidenceIntervals
+	for i, sm := range shards {
+		c, err := score.ReadMetricsCounts(sm.metrics)
+		if err != nil {
+			return 0, nil, fmt.Errorf("merge: %w", err)
+		}
+		if err := acc.addShard(c, sm.metrics, shards[0].metrics); err != nil {
+			return 0, nil, fmt.Errorf("merge: %w", err)
+		}
+		var head struct {
+			Beta float64                    `json:"beta"`
+			CI   *score.ConfidenceIntervals `json:"confidence_intervals"`
+		}
+		data, err := os.ReadFile(sm.metrics)
+		if err != nil {
+			return 0, nil, fmt.Errorf("merge: %w", err)
+		}
+		if err := json.Unmarshal(data, &head); err != nil {
+			return 0, nil, fmt.Errorf("merge: %s: invalid metrics JSON: %w", sm.metrics, err)
+		}
+		if i == 0 {
+			beta, ciSettings = head.Beta, head.CI
+		} else if head.Beta != beta {
+			return 0, nil, fmt.Errorf("merge: %s: beta %g differs from %g in %s", sm.metrics, head.Beta, beta, shards[0].metrics)
+		}
+	}
+	return beta, ciSettings, nil
 }
 
 // concatDocCounts concatenates the shards' doc_counts.jsonl into path,

@@ -80,9 +80,6 @@ func runReportSection(ctx context.Context, l *config.Loaded, env *Env, rc *confi
 	var methods []report.Method
 	var notes []string
 	owner := map[string]string{}
-	type predSource struct {
-		name, path string
-	}
 	var sources []predSource
 	for _, dir := range dirs {
 		ms, err := report.LoadResults(dir)
@@ -107,36 +104,52 @@ func runReportSection(ctx context.Context, l *config.Loaded, env *Env, rc *confi
 		}
 		notes = append(notes, "results: "+dir)
 	}
-	var c *report.Collector
-	if s.Examples > 0 && len(sources) > 0 {
-		c = report.NewCollector(report.CollectorOptions{PerMethod: s.Examples, Context: s.Context, ShowPII: s.ShowPII})
-		preds := make([]map[string][]record.Span, len(sources))
-		for i, src := range sources {
-			m := map[string][]record.Span{}
-			err := read.ReadPredictions(ctx, src.path, func(p read.PredictionRow) error {
-				m[p.ID] = p.Spans
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			preds[i] = m
-		}
-		labels := newLabelSet(job)
-		err := streamRecords(ctx, job, func(rec record.Record) error {
-			rec.Gold = labels.apply(rec.Gold)
-			for i, src := range sources {
-				if spans, ok := preds[i][rec.ID]; ok {
-					c.Add(src.name, rec, spans)
-				}
-			}
+	c, err := collectExamples(ctx, job, s, sources)
+	if err != nil {
+		return err
+	}
+	return buildReport(ctx, job, env, s, methods, c.Examples(), notes)
+}
+
+// predSource is one method's saved predictions file, for the examples.
+type predSource struct {
+	name, path string
+}
+
+// collectExamples re-reads the job's input and collects example errors
+// from the saved predictions; nil (no examples) when they are off or no
+// method saved predictions.
+func collectExamples(ctx context.Context, job *config.Job, s config.Report, sources []predSource) (*report.Collector, error) {
+	if s.Examples <= 0 || len(sources) == 0 {
+		return nil, nil
+	}
+	c := report.NewCollector(report.CollectorOptions{PerMethod: s.Examples, Context: s.Context, ShowPII: s.ShowPII})
+	preds := make([]map[string][]record.Span, len(sources))
+	for i, src := range sources {
+		m := map[string][]record.Span{}
+		err := read.ReadPredictions(ctx, src.path, func(p read.PredictionRow) error {
+			m[p.ID] = p.Spans
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("report: read the input for examples: %w", err)
+			return nil, err
 		}
+		preds[i] = m
 	}
-	return buildReport(ctx, job, env, s, methods, c.Examples(), notes)
+	labels := newLabelSet(job)
+	err := streamRecords(ctx, job, func(rec record.Record) error {
+		rec.Gold = labels.apply(rec.Gold)
+		for i, src := range sources {
+			if spans, ok := preds[i][rec.ID]; ok {
+				c.Add(src.name, rec, spans)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("report: read the input for examples: %w", err)
+	}
+	return c, nil
 }
 
 // nameInOtherDir reports whether a method called name also sits in another
@@ -167,31 +180,16 @@ func predictionsFile(dir string) string {
 	return ""
 }
 
-// streamRecords reads the job's input with its filters; rejected rows are
-// skipped (the evaluate run that made the results has listed them).
+// streamRecords reads the job's input through the job input path (shard,
+// filters, input options); rejected rows are skipped, not written (the
+// evaluate run that made the results has listed them).
 func streamRecords(ctx context.Context, job *config.Job, emit func(record.Record) error) error {
-	f := read.Filter{Languages: job.Filters.Languages, Limit: job.Filters.Limit}
-	if s := job.Filters.Sample; s != nil {
-		f.SampleRate, f.Seed = s.Rate, s.Seed
-	}
-	if err := f.Validate(); err != nil {
+	var counts inputCounts
+	g, err := newRowGate(job, &counts, nil, func(record.Reject) error { return nil })
+	if err != nil {
 		return err
 	}
-	wrapped := f.Wrap(emit)
-	var err error
-	if g := job.Input.Generate; g != nil {
-		err = generateRecords(ctx, g, wrapped)
-	} else {
-		var paths []string
-		if paths, err = read.Expand(job.Input.Paths); err != nil {
-			return err
-		}
-		err = read.Read(ctx, paths, read.Options{Format: job.Input.Format, Schema: job.Input.Schema, TextField: job.Input.TextField}, wrapped, nil)
-	}
-	if errors.Is(err, read.ErrStop) {
-		return nil
-	}
-	return err
+	return readGated(ctx, job, g, emit)
 }
 
 func buildReport(ctx context.Context, job *config.Job, env *Env, s config.Report, methods []report.Method, examples []report.Example, notes []string) error {

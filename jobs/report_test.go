@@ -233,6 +233,16 @@ func TestReportRendersInChromium(t *testing.T) {
 	if !strings.Contains(dom, "Method comparison") {
 		t.Fatalf("rendered DOM lacks the report body:\n%.500s", dom)
 	}
+	checkRenderedCharts(t, dom, rep)
+	checkScreenshot(t, bin, htmlPath)
+}
+
+// checkRenderedCharts checks the rendered DOM of rep's report: one bar per
+// class and method, one heatmap cell per class and method, the class
+// distribution, example errors and the paired bootstrap table.
+func checkRenderedCharts(t *testing.T, dom string, rep *report.Report) {
+	t.Helper()
+	nClasses := len(rep.Classes)
 	bars := fills(figure(t, dom, "chart-f1"))
 	for i, m := range rep.Methods {
 		// One bar per class plus the legend's swatch.
@@ -259,7 +269,12 @@ func TestReportRendersInChromium(t *testing.T) {
 	if !strings.Contains(dom, `id="paired-table"`) {
 		t.Error("rendered DOM has no paired bootstrap table")
 	}
+}
 
+// checkScreenshot screenshots the report in headless Chromium and keeps it
+// as a test artefact; it must be a plausible PNG.
+func checkScreenshot(t *testing.T, bin, htmlPath string) {
+	t.Helper()
 	shot := filepath.Join(t.ArtifactDir(), "report.png")
 	runChromium(t, bin, "--screenshot="+shot, "--window-size=1280,2400", "--hide-scrollbars", "file://"+htmlPath)
 	info, err := os.Stat(shot)

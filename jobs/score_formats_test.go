@@ -58,46 +58,7 @@ func scoreCounts(t *testing.T, opts ScoreOptions) (*score.Counts, *ScoreSummary,
 // presidio-research-style gold set, joined by id and by position.
 func TestScorePresidioResults(t *testing.T) {
 	dir := t.TempDir()
-	texts := []string{
-		"Reach Ingrid Solberg at ingrid.s@fjordpost.no today",
-		"Phone +47 412 33 908 after nine",
-		"No personal data in this line",
-	}
-	type sp struct {
-		typ, value string
-	}
-	goldSpans := [][]sp{{{"PERSON", "Ingrid Solberg"}, {"EMAIL_ADDRESS", "ingrid.s@fjordpost.no"}}, {{"PHONE_NUMBER", "+47 412 33 908"}}, nil}
-	var samples []map[string]any
-	for i, text := range texts {
-		spans := []map[string]any{}
-		for _, s := range goldSpans[i] {
-			a, b := cp(t, text, s.value)
-			spans = append(spans, map[string]any{"entity_type": s.typ, "entity_value": s.value, "start_position": a, "end_position": b})
-		}
-		samples = append(samples, map[string]any{"full_text": text, "spans": spans, "template_id": i, "id": []string{"s1", "s2", "s3"}[i]})
-	}
-	arr, _ := json.MarshalIndent(samples, "", " ")
-	gold := writeText(t, filepath.Join(dir, "gold.json"), string(arr))
-
-	result := func(text, typ, value string, shift int, score float64) map[string]any {
-		a, b := cp(t, text, value)
-		return map[string]any{"entity_type": typ, "start": a + shift, "end": b, "score": score}
-	}
-	res := [][]map[string]any{
-		{result(texts[0], "PERSON", "Ingrid Solberg", 0, 0.85), result(texts[0], "EMAIL_ADDRESS", "ingrid.s@fjordpost.no", 0, 1)},
-		{result(texts[1], "PHONE_NUMBER", "+47 412 33 908", 1, 0.4)}, // boundary error
-		{result(texts[2], "LOCATION", "line", 0, 0.6)},               // spurious
-	}
-	var withIDs, lists strings.Builder
-	for i, r := range res {
-		b, _ := json.Marshal(map[string]any{"id": []string{"s1", "s2", "s3"}[i], "results": r})
-		withIDs.Write(append(b, '\n'))
-		b, _ = json.Marshal(r)
-		lists.Write(append(b, '\n'))
-	}
-	predIDs := writeText(t, filepath.Join(dir, "presidio-results.jsonl"), withIDs.String())
-	predLists := writeText(t, filepath.Join(dir, "presidio-batch.jsonl"), lists.String())
-
+	gold, predIDs, predLists := writePresidioFixture(t, dir)
 	for _, pred := range []string{predIDs, predLists} {
 		// Entity groups: PERSON 1/1, CONTACT 1 of 2 (the phone's boundary is
 		// off), LOCATION spurious.
@@ -138,6 +99,53 @@ func TestScorePresidioResults(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "2 rows without ids") || !strings.Contains(err.Error(), "gold has 3 rows") {
 		t.Errorf("short positional file: %v", err)
 	}
+}
+
+// writePresidioFixture writes, in dir, a presidio-research-style gold set
+// of three samples (s1-s3) and the same Presidio analyzer results twice:
+// with ids (predIDs) and as bare lists, one a line (predLists).
+func writePresidioFixture(t *testing.T, dir string) (gold, predIDs, predLists string) {
+	t.Helper()
+	texts := []string{
+		"Reach Ingrid Solberg at ingrid.s@fjordpost.no today",
+		"Phone +47 412 33 908 after nine",
+		"No personal data in this line",
+	}
+	type sp struct {
+		typ, value string
+	}
+	goldSpans := [][]sp{{{"PERSON", "Ingrid Solberg"}, {"EMAIL_ADDRESS", "ingrid.s@fjordpost.no"}}, {{"PHONE_NUMBER", "+47 412 33 908"}}, nil}
+	var samples []map[string]any
+	for i, text := range texts {
+		spans := []map[string]any{}
+		for _, s := range goldSpans[i] {
+			a, b := cp(t, text, s.value)
+			spans = append(spans, map[string]any{"entity_type": s.typ, "entity_value": s.value, "start_position": a, "end_position": b})
+		}
+		samples = append(samples, map[string]any{"full_text": text, "spans": spans, "template_id": i, "id": []string{"s1", "s2", "s3"}[i]})
+	}
+	arr, _ := json.MarshalIndent(samples, "", " ")
+	gold = writeText(t, filepath.Join(dir, "gold.json"), string(arr))
+
+	result := func(text, typ, value string, shift int, score float64) map[string]any {
+		a, b := cp(t, text, value)
+		return map[string]any{"entity_type": typ, "start": a + shift, "end": b, "score": score}
+	}
+	res := [][]map[string]any{
+		{result(texts[0], "PERSON", "Ingrid Solberg", 0, 0.85), result(texts[0], "EMAIL_ADDRESS", "ingrid.s@fjordpost.no", 0, 1)},
+		{result(texts[1], "PHONE_NUMBER", "+47 412 33 908", 1, 0.4)}, // boundary error
+		{result(texts[2], "LOCATION", "line", 0, 0.6)},               // spurious
+	}
+	var withIDs, lists strings.Builder
+	for i, r := range res {
+		b, _ := json.Marshal(map[string]any{"id": []string{"s1", "s2", "s3"}[i], "results": r})
+		withIDs.Write(append(b, '\n'))
+		b, _ = json.Marshal(r)
+		lists.Write(append(b, '\n'))
+	}
+	predIDs = writeText(t, filepath.Join(dir, "presidio-results.jsonl"), withIDs.String())
+	predLists = writeText(t, filepath.Join(dir, "presidio-batch.jsonl"), lists.String())
+	return gold, predIDs, predLists
 }
 
 // TestScoreHFPipeline scores Hugging Face token-classification output

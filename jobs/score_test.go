@@ -61,34 +61,14 @@ func TestScoreJoinsPredictionsToEveryGoldSchema(t *testing.T) {
 		}},
 		map[string]any{"id": "ghost", "spans": []map[string]any{{"start": 0, "end": 2, "label": "CITY"}}},
 	)
-	spanLabels := func(text string, spans [][3]any) string {
-		var parts []string
-		at := 0
-		for i, s := range spans {
-			if s[0].(int) > at {
-				parts = append(parts, "["+itoa(at)+", "+itoa(s[0].(int))+", 'O']")
-			}
-			parts = append(parts, "["+itoa(s[0].(int))+", "+itoa(s[1].(int))+", '"+s[2].(string)+"_"+itoa(i+1)+"']")
-			at = s[1].(int)
-		}
-		if n := len([]rune(text)); at < n {
-			parts = append(parts, "["+itoa(at)+", "+itoa(n)+", 'O']")
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	}
-	type want struct {
-		gold, pred, tp       int64
-		missing, unknown     int64
-		exact, entType, strc score.SchemaCounts
-	}
-	withGold := want{gold: 4, pred: 3, tp: 1, missing: 1, unknown: 1,
+	withGold := scoreWant{gold: 4, pred: 3, tp: 1, missing: 1, unknown: 1,
 		strc:    score.SchemaCounts{COR: 1, INC: 2, MIS: 1},
 		exact:   score.SchemaCounts{COR: 2, INC: 1, MIS: 1},
 		entType: score.SchemaCounts{COR: 2, INC: 1, MIS: 1}} // ent_type: overlap + same type is COR
 	for _, tc := range []struct {
 		name, schema string
 		gold         func(dir string) string
-		want         want
+		want         scoreWant
 	}{
 		{name: "200k jsonl", schema: "auto", gold: func(dir string) string {
 			return writeJSONRows(t, filepath.Join(dir, "gold.jsonl"),
@@ -108,7 +88,7 @@ func TestScoreJoinsPredictionsToEveryGoldSchema(t *testing.T) {
 		{name: "plain: no gold, every prediction spurious", schema: "plain", gold: func(dir string) string {
 			return writeJSONRows(t, filepath.Join(dir, "gold.jsonl"),
 				map[string]any{"text": scoreText1, "id": "d1"}, map[string]any{"text": scoreText2, "id": "d2"})
-		}, want: want{gold: 0, pred: 3, tp: 0, missing: 1, unknown: 1,
+		}, want: scoreWant{gold: 0, pred: 3, tp: 0, missing: 1, unknown: 1,
 			strc: score.SchemaCounts{SPU: 3}, exact: score.SchemaCounts{SPU: 3}, entType: score.SchemaCounts{SPU: 3}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -119,41 +99,72 @@ func TestScoreJoinsPredictionsToEveryGoldSchema(t *testing.T) {
 			if err := RunScore(context.Background(), ScoreOptions{Gold: []string{gold}, Pred: pred, Schema: tc.schema, Out: out}, testEnv(&stdout)); err != nil {
 				t.Fatal(err)
 			}
-			c, err := score.ReadMetricsCounts(filepath.Join(out, "metrics.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := tc.want
-			if c.Docs != 2 || c.Gold != w.gold || c.Pred != w.pred || c.TP != w.tp {
-				t.Errorf("docs/gold/pred/tp = %d/%d/%d/%d, want 2/%d/%d/%d", c.Docs, c.Gold, c.Pred, c.TP, w.gold, w.pred, w.tp)
-			}
-			if c.Schemas.Strict != w.strc || c.Schemas.Exact != w.exact || c.Schemas.EntType != w.entType {
-				t.Errorf("schemas strict %+v exact %+v ent_type %+v, want %+v %+v %+v", c.Schemas.Strict, c.Schemas.Exact, c.Schemas.EntType, w.strc, w.exact, w.entType)
-			}
-			var sum ScoreSummary
-			data, err := os.ReadFile(filepath.Join(out, "score_summary.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := json.Unmarshal(data, &sum); err != nil {
-				t.Fatal(err)
-			}
-			if sum.Missing != w.missing || sum.Unknown != w.unknown || sum.GoldDocs != 2 || sum.PredRows != 2 {
-				t.Errorf("summary %+v, want missing %d unknown %d", sum, w.missing, w.unknown)
-			}
-			if len(sum.UnknownIDs) != 1 || sum.UnknownIDs[0] != "ghost" {
-				t.Errorf("unknown ids %v, want [ghost]", sum.UnknownIDs)
-			}
-			for _, s := range []string{"1 gold documents have no prediction", "1 predictions have an id in no gold document", "ent_type", "partial"} {
-				if !strings.Contains(stdout.String(), s) {
-					t.Errorf("output lacks %q:\n%s", s, stdout.String())
-				}
-			}
-			if n := countLines(t, filepath.Join(out, "doc_counts.jsonl")); n != 2 {
-				t.Errorf("doc_counts.jsonl has %d lines, want 2", n)
-			}
+			checkScoreOutput(t, out, stdout.String(), tc.want)
 		})
 	}
+}
+
+// scoreWant are the figures a score run must give.
+type scoreWant struct {
+	gold, pred, tp       int64
+	missing, unknown     int64
+	exact, entType, strc score.SchemaCounts
+}
+
+// checkScoreOutput checks a score run's metrics.json counts, its
+// score_summary.json, its printed output and its doc_counts.jsonl (two
+// documents scored, "ghost" unknown).
+func checkScoreOutput(t *testing.T, out, stdout string, w scoreWant) {
+	t.Helper()
+	c, err := score.ReadMetricsCounts(filepath.Join(out, "metrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Docs != 2 || c.Gold != w.gold || c.Pred != w.pred || c.TP != w.tp {
+		t.Errorf("docs/gold/pred/tp = %d/%d/%d/%d, want 2/%d/%d/%d", c.Docs, c.Gold, c.Pred, c.TP, w.gold, w.pred, w.tp)
+	}
+	if c.Schemas.Strict != w.strc || c.Schemas.Exact != w.exact || c.Schemas.EntType != w.entType {
+		t.Errorf("schemas strict %+v exact %+v ent_type %+v, want %+v %+v %+v", c.Schemas.Strict, c.Schemas.Exact, c.Schemas.EntType, w.strc, w.exact, w.entType)
+	}
+	var sum ScoreSummary
+	data, err := os.ReadFile(filepath.Join(out, "score_summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Missing != w.missing || sum.Unknown != w.unknown || sum.GoldDocs != 2 || sum.PredRows != 2 {
+		t.Errorf("summary %+v, want missing %d unknown %d", sum, w.missing, w.unknown)
+	}
+	if len(sum.UnknownIDs) != 1 || sum.UnknownIDs[0] != "ghost" {
+		t.Errorf("unknown ids %v, want [ghost]", sum.UnknownIDs)
+	}
+	for _, s := range []string{"1 gold documents have no prediction", "1 predictions have an id in no gold document", "ent_type", "partial"} {
+		if !strings.Contains(stdout, s) {
+			t.Errorf("output lacks %q:\n%s", s, stdout)
+		}
+	}
+	if n := countLines(t, filepath.Join(out, "doc_counts.jsonl")); n != 2 {
+		t.Errorf("doc_counts.jsonl has %d lines, want 2", n)
+	}
+}
+
+// spanLabels writes spans as the 43k schema's span_labels string.
+func spanLabels(text string, spans [][3]any) string {
+	var parts []string
+	at := 0
+	for i, s := range spans {
+		if s[0].(int) > at {
+			parts = append(parts, "["+itoa(at)+", "+itoa(s[0].(int))+", 'O']")
+		}
+		parts = append(parts, "["+itoa(s[0].(int))+", "+itoa(s[1].(int))+", '"+s[2].(string)+"_"+itoa(i+1)+"']")
+		at = s[1].(int)
+	}
+	if n := len([]rune(text)); at < n {
+		parts = append(parts, "["+itoa(at)+", "+itoa(n)+", 'O']")
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }
 
 func itoa(n int) string {
