@@ -90,30 +90,97 @@ func unkID(tok *hf.Tokenizer) (int, bool) {
 	return 0, false
 }
 
+// trainTokenizer is the train job's tokenizer and the files of it that go
+// into the model directory.
+type trainTokenizer struct {
+	tok  *hf.Tokenizer
+	json []byte
+	// extra holds a tokenizer_config.json found beside the tokenizer.
+	extra map[string][]byte
+}
+
+// runTrain trains a window-MLP or conv tagger on the prepared dataset and
+// writes the model directory (model.onnx, config.json, tokenizer files).
 func runTrain(ctx context.Context, l *config.Loaded, env *Env) error {
 	tc := l.Job.Train
 	if tc == nil {
 		return fmt.Errorf("%s:%d: a train job needs a train section", l.File, l.Line("kind"))
 	}
-	tok, err := hf.Load(tc.Tokenizer)
+	tt, err := loadTrainTokenizer(tc.Tokenizer)
 	if err != nil {
-		return fmt.Errorf("train.tokenizer: %w", err)
+		return err
 	}
-	tokPath := tokenizerFile(tc.Tokenizer)
+	kind, conv, err := trainArchitecture(l, tc)
+	if err != nil {
+		return err
+	}
+	trainSet, valSet, lm, lmJSON, err := trainSets(ctx, tc)
+	if err != nil {
+		return err
+	}
+	cfg := train.Config{Kind: kind, VocabSize: tt.tok.VocabSize(), NumLabels: lm.Len(), PadID: tt.tok.PadID(),
+		EmbedDim: tc.EmbedDim, Hidden: tc.Hidden, Window: tc.Window, Epochs: tc.Epochs, BatchSize: tc.BatchSize,
+		LearningRate: tc.LearningRate, Seed: uint64(tc.Seed), MaxSteps: tc.MaxSteps, TimeBudget: tc.TimeBudget,
+		PositionBuckets: tc.PositionBuckets, Offsets: tc.Offsets, WordDropout: tc.WordDropout, OWeight: tc.OWeight,
+		Schedule: tc.Schedule}
+	if conv {
+		if err := convFeatures(l, tc, tt.tok, &cfg); err != nil {
+			return err
+		}
+	}
+	last := time.Now()
+	cfg.Progress = func(s train.Step) {
+		if time.Since(last) > 5*time.Second {
+			last = time.Now()
+			env.Logger.Info("training", "step", s.Step, "epoch", s.Epoch, "loss", fmt.Sprintf("%.4f", s.Loss))
+		}
+	}
+	tm, err := trainModel(ctx, trainSet, cfg, conv)
+	if err != nil {
+		return err
+	}
+	if err := train.WriteModelDirFiles(l.Job.Output.Dir, tm.trained, lmJSON, tt.json, tt.extra); err != nil {
+		return err
+	}
+	untrained, trained := tm.untrained.Evaluate(valSet), tm.trained.Evaluate(valSet)
+	fmt.Fprintf(env.Stdout, "%s: trained a %s %s on %d windows (%d steps, %.0f tokens/s, %s, stopped by %s)\n",
+		l.Job.Name, kind, tm.what, len(trainSet), tm.stats.Steps, tm.stats.TokensPerSecond, tm.stats.Duration.Round(time.Millisecond), tm.stats.StoppedBy)
+	fmt.Fprintf(env.Stdout, "validation (%d windows): token accuracy %.4f (untrained %.4f), entity-token recall %.4f (untrained %.4f)\n",
+		len(valSet), trained.Accuracy(), untrained.Accuracy(), trained.EntityRecall(), untrained.EntityRecall())
+	files := "model.onnx, config.json, tokenizer.json"
+	if len(tt.extra) > 0 {
+		files += ", tokenizer_config.json"
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s (%s)\n", l.Job.Output.Dir, files)
+	return nil
+}
+
+// loadTrainTokenizer loads train.tokenizer and reads the files the model
+// directory gets: tokenizer.json and, when it lies beside it,
+// tokenizer_config.json (a decoder's padding side; the directory is
+// replaced whole).
+func loadTrainTokenizer(ref string) (trainTokenizer, error) {
+	tok, err := hf.Load(ref)
+	if err != nil {
+		return trainTokenizer{}, fmt.Errorf("train.tokenizer: %w", err)
+	}
+	tokPath := tokenizerFile(ref)
 	tokJSON, err := os.ReadFile(tokPath)
 	if err != nil {
-		return fmt.Errorf("train.tokenizer: %w", err)
+		return trainTokenizer{}, fmt.Errorf("train.tokenizer: %w", err)
 	}
-	// A tokenizer_config.json beside the tokenizer (a decoder's padding side)
-	// belongs in the model directory too: the directory is replaced whole.
 	extra := map[string][]byte{}
 	if data, err := os.ReadFile(filepath.Join(filepath.Dir(tokPath), "tokenizer_config.json")); err == nil {
 		extra["tokenizer_config.json"] = data
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("train.tokenizer: %w", err)
+		return trainTokenizer{}, fmt.Errorf("train.tokenizer: %w", err)
 	}
-	var kind onnxgraph.Kind
-	conv := false
+	return trainTokenizer{tok: tok, json: tokJSON, extra: extra}, nil
+}
+
+// trainArchitecture gives train.architecture's graph kind and whether it
+// is a conv tagger, refusing the keys of the other architecture.
+func trainArchitecture(l *config.Loaded, tc *config.Train) (kind onnxgraph.Kind, conv bool, err error) {
 	switch tc.Architecture {
 	case "", "encoder":
 		kind = onnxgraph.Encoder
@@ -124,101 +191,85 @@ func runTrain(ctx context.Context, l *config.Loaded, env *Env) error {
 	case "conv-decoder":
 		kind, conv = onnxgraph.Decoder, true
 	default:
-		return fmt.Errorf("%s:%d: train.architecture: want encoder, decoder, conv-encoder or conv-decoder, got %q", l.File, l.Line("train.architecture"), tc.Architecture)
+		return kind, false, fmt.Errorf("%s:%d: train.architecture: want encoder, decoder, conv-encoder or conv-decoder, got %q", l.File, l.Line("train.architecture"), tc.Architecture)
 	}
 	if !conv {
 		for key, set := range map[string]bool{"offsets": tc.Offsets != nil, "dictionaries": len(tc.Dictionaries) > 0,
 			"word_dropout": tc.WordDropout != 0, "o_weight": tc.OWeight != 0, "schedule": tc.Schedule != ""} {
 			if set {
-				return fmt.Errorf("%s:%d: train.%s applies to conv-encoder and conv-decoder only", l.File, l.Line("train."+key), key)
+				return kind, false, fmt.Errorf("%s:%d: train.%s applies to conv-encoder and conv-decoder only", l.File, l.Line("train."+key), key)
 			}
 		}
 	} else if tc.Window != 0 {
-		return fmt.Errorf("%s:%d: train.window applies to the window MLP (encoder, decoder); a conv model takes offsets", l.File, l.Line("train.window"))
+		return kind, false, fmt.Errorf("%s:%d: train.window applies to the window MLP (encoder, decoder); a conv model takes offsets", l.File, l.Line("train.window"))
 	}
 	switch tc.Schedule {
 	case "", train.ScheduleConstant, train.ScheduleLinear:
 	default:
-		return fmt.Errorf("%s:%d: train.schedule: want constant or linear, got %q", l.File, l.Line("train.schedule"), tc.Schedule)
+		return kind, false, fmt.Errorf("%s:%d: train.schedule: want constant or linear, got %q", l.File, l.Line("train.schedule"), tc.Schedule)
 	}
-	trainSet, valSet, lm, lmJSON, err := trainSets(ctx, tc)
-	if err != nil {
-		return err
+	return kind, conv, nil
+}
+
+// convFeatures loads train.dictionaries into the conv tagger's vocabulary
+// features and finds the unknown token train.word_dropout replaces words with.
+func convFeatures(l *config.Loaded, tc *config.Train, tok *hf.Tokenizer, cfg *train.Config) error {
+	var dicts []*train.Dictionary
+	for i, p := range tc.Dictionaries {
+		d, err := train.LoadDictionary(p)
+		if err != nil {
+			return fmt.Errorf("%s:%d: train.dictionaries[%d]: %w", l.File, l.Line("train.dictionaries"), i, err)
+		}
+		dicts = append(dicts, d)
 	}
-	cfg := train.Config{Kind: kind, VocabSize: tok.VocabSize(), NumLabels: lm.Len(), PadID: tok.PadID(),
-		EmbedDim: tc.EmbedDim, Hidden: tc.Hidden, Window: tc.Window, Epochs: tc.Epochs, BatchSize: tc.BatchSize,
-		LearningRate: tc.LearningRate, Seed: uint64(tc.Seed), MaxSteps: tc.MaxSteps, TimeBudget: tc.TimeBudget,
-		PositionBuckets: tc.PositionBuckets, Offsets: tc.Offsets, WordDropout: tc.WordDropout, OWeight: tc.OWeight,
-		Schedule: tc.Schedule}
+	cfg.Features, cfg.NumFeatures = train.VocabFeatures(tok, dicts)
+	cfg.FeatureNames = train.FeatureNames(dicts)
+	if tc.WordDropout > 0 {
+		id, ok := unkID(tok)
+		if !ok {
+			return fmt.Errorf("%s:%d: train.word_dropout needs an unknown token ([UNK] or <unk>) in %s", l.File, l.Line("train.word_dropout"), tc.Tokenizer)
+		}
+		cfg.UnkID = id
+	}
+	return nil
+}
+
+// trainEvaluator is a trained (or untrained) model that scores windows.
+type trainEvaluator interface {
+	train.Exportable
+	Evaluate([]train.Example) train.Eval
+}
+
+// trainedModel is a model before and after training, with the run's figures.
+type trainedModel struct {
+	untrained, trained trainEvaluator
+	stats              train.Stats
+	what               string
+}
+
+// trainModel trains the window MLP or (conv) the conv tagger, keeping the
+// untrained weights of the same seed for comparison.
+func trainModel(ctx context.Context, set []train.Example, cfg train.Config, conv bool) (trainedModel, error) {
 	if conv {
-		var dicts []*train.Dictionary
-		for i, p := range tc.Dictionaries {
-			d, err := train.LoadDictionary(p)
-			if err != nil {
-				return fmt.Errorf("%s:%d: train.dictionaries[%d]: %w", l.File, l.Line("train.dictionaries"), i, err)
-			}
-			dicts = append(dicts, d)
-		}
-		cfg.Features, cfg.NumFeatures = train.VocabFeatures(tok, dicts)
-		cfg.FeatureNames = train.FeatureNames(dicts)
-		if tc.WordDropout > 0 {
-			id, ok := unkID(tok)
-			if !ok {
-				return fmt.Errorf("%s:%d: train.word_dropout needs an unknown token ([UNK] or <unk>) in %s", l.File, l.Line("train.word_dropout"), tc.Tokenizer)
-			}
-			cfg.UnkID = id
-		}
-	}
-	last := time.Now()
-	cfg.Progress = func(s train.Step) {
-		if time.Since(last) > 5*time.Second {
-			last = time.Now()
-			env.Logger.Info("training", "step", s.Step, "epoch", s.Epoch, "loss", fmt.Sprintf("%.4f", s.Loss))
-		}
-	}
-	type evaluator interface {
-		train.Exportable
-		Evaluate([]train.Example) train.Eval
-	}
-	var before, w evaluator
-	var st train.Stats
-	what := "window MLP"
-	if conv {
-		what = "conv tagger"
 		b, err := train.NewConvWeights(cfg)
 		if err != nil {
-			return err
+			return trainedModel{}, err
 		}
-		cw, s, err := train.TrainConv(ctx, trainSet, cfg)
+		cw, s, err := train.TrainConv(ctx, set, cfg)
 		if err != nil {
-			return fmt.Errorf("train: %w", err)
+			return trainedModel{}, fmt.Errorf("train: %w", err)
 		}
-		before, w, st = b, cw, s
-	} else {
-		b, err := train.NewWeights(cfg)
-		if err != nil {
-			return err
-		}
-		ww, s, err := train.Train(ctx, trainSet, cfg)
-		if err != nil {
-			return fmt.Errorf("train: %w", err)
-		}
-		before, w, st = b, ww, s
+		return trainedModel{untrained: b, trained: cw, stats: s, what: "conv tagger"}, nil
 	}
-	if err := train.WriteModelDirFiles(l.Job.Output.Dir, w, lmJSON, tokJSON, extra); err != nil {
-		return err
+	b, err := train.NewWeights(cfg)
+	if err != nil {
+		return trainedModel{}, err
 	}
-	untrained, trained := before.Evaluate(valSet), w.Evaluate(valSet)
-	fmt.Fprintf(env.Stdout, "%s: trained a %s %s on %d windows (%d steps, %.0f tokens/s, %s, stopped by %s)\n",
-		l.Job.Name, kind, what, len(trainSet), st.Steps, st.TokensPerSecond, st.Duration.Round(time.Millisecond), st.StoppedBy)
-	fmt.Fprintf(env.Stdout, "validation (%d windows): token accuracy %.4f (untrained %.4f), entity-token recall %.4f (untrained %.4f)\n",
-		len(valSet), trained.Accuracy(), untrained.Accuracy(), trained.EntityRecall(), untrained.EntityRecall())
-	files := "model.onnx, config.json, tokenizer.json"
-	if len(extra) > 0 {
-		files += ", tokenizer_config.json"
+	ww, s, err := train.Train(ctx, set, cfg)
+	if err != nil {
+		return trainedModel{}, fmt.Errorf("train: %w", err)
 	}
-	fmt.Fprintf(env.Stdout, "wrote %s (%s)\n", l.Job.Output.Dir, files)
-	return nil
+	return trainedModel{untrained: b, trained: ww, stats: s, what: "window MLP"}, nil
 }
 
 // tokenizerFile resolves a tokenizer path given as a file or a directory.
