@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/piimask/piimask/internal/llmapi"
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/finetune"
 	"github.com/piimask/piimask/stages/read"
@@ -18,16 +19,16 @@ import (
 // FinetuneSummary is finetune.json: what the finetune job uploaded and how
 // the fine-tuning job ended.
 type FinetuneSummary struct {
-	Experiment      string                   `json:"experiment_name"`
-	BaseModel       string                   `json:"base_model"`
-	JobID           string                   `json:"job_id"`
-	Status          string                   `json:"status"`
-	FineTunedModel  string                   `json:"fine_tuned_model,omitempty"`
-	TrainingFiles   []finetune.File          `json:"training_files"`
-	ValidationFiles []finetune.File          `json:"validation_files,omitempty"`
-	Hyperparameters finetune.Hyperparameters `json:"hyperparameters"`
-	StartedAt       time.Time                `json:"started_at"`
-	Seconds         float64                  `json:"seconds"`
+	Experiment      string                 `json:"experiment_name"`
+	BaseModel       string                 `json:"base_model"`
+	JobID           string                 `json:"job_id"`
+	Status          string                 `json:"status"`
+	FineTunedModel  string                 `json:"fine_tuned_model,omitempty"`
+	TrainingFiles   []llmapi.File          `json:"training_files"`
+	ValidationFiles []llmapi.File          `json:"validation_files,omitempty"`
+	Hyperparameters llmapi.Hyperparameters `json:"hyperparameters"`
+	StartedAt       time.Time              `json:"started_at"`
+	Seconds         float64                `json:"seconds"`
 }
 
 // finetuneJob runs a finetune job with its section fc. The http client and
@@ -67,15 +68,15 @@ func finetuneJob(ctx context.Context, l *config.Loaded, fc *config.FinetuneJob, 
 	if err := os.MkdirAll(job.Output.Dir, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
 	}
-	h := finetune.Hyperparameters{TrainingSteps: fc.Hyperparameters.TrainingSteps, Epochs: fc.Hyperparameters.Epochs,
+	h := llmapi.Hyperparameters{TrainingSteps: fc.Hyperparameters.TrainingSteps, Epochs: fc.Hyperparameters.Epochs,
 		LearningRate: fc.Hyperparameters.LearningRate, WeightDecay: fc.Hyperparameters.WeightDecay,
 		WarmupFraction: fc.Hyperparameters.WarmupFraction}
-	client := finetune.NewClient(fc.BaseURL, fc.APIKey, hc.http)
+	client := llmapi.New(llmapi.Config{BaseURL: fc.BaseURL, APIKey: fc.APIKey, HTTPClient: hc.http, Timeout: 5 * time.Minute})
 	env.Logger.Info("fine-tuning: uploading files", "training", len(train), "validation", len(fc.ValidationFiles), "model", fc.Model)
-	res, runErr := client.FineTune(ctx, finetune.Spec{
+	res, runErr := finetune.FineTune(ctx, client, finetune.Spec{
 		Model: fc.Model, Training: train, Validation: fc.ValidationFiles, Weights: fc.Weights,
 		Hyperparameters: h, Suffix: fc.Suffix, AutoStart: autoStart, Wait: wait,
-		Poller: finetune.Poller{Interval: poll, Sleep: hc.sleep, OnStatus: func(st string) {
+		Poller: llmapi.Poller{Interval: poll, Sleep: hc.sleep, OnStatus: func(st string) {
 			env.Logger.Info("fine-tuning job", "status", st)
 		}},
 	})
@@ -97,10 +98,10 @@ func finetuneJob(ctx context.Context, l *config.Loaded, fc *config.FinetuneJob, 
 		return fmt.Errorf("%s: %w (details in %s)", l.File, runErr, out)
 	}
 	switch {
-	case res.Job.Status == finetune.StatusSuccess:
+	case res.Job.Status == llmapi.StatusSuccess:
 		fmt.Fprintf(env.Stdout, "fine-tuned model: %s\n", res.Job.FineTunedModel)
 		fmt.Fprintf(env.Stdout, "evaluate it as an llm method with options {model: %s}\n", res.Job.FineTunedModel)
-	case res.Job.Status == finetune.StatusValidated:
+	case res.Job.Status == llmapi.StatusValidated:
 		fmt.Fprintf(env.Stdout, "fine-tuning job %s is validated and waits to be started (auto_start: false)\n", res.Job.ID)
 	default:
 		fmt.Fprintf(env.Stdout, "fine-tuning job %s created, status %s (wait: false); poll it later\n", res.Job.ID, res.Job.Status)
@@ -112,5 +113,5 @@ func finetuneJob(ctx context.Context, l *config.Loaded, fc *config.FinetuneJob, 
 // finetuneDeps lets tests point the job at a fake server and skip waits.
 type finetuneDeps struct {
 	http  *http.Client
-	sleep finetune.Sleeper
+	sleep llmapi.Sleeper
 }

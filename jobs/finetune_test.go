@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piimask/piimask/internal/llmapi"
 	"github.com/piimask/piimask/internal/llmapi/fake"
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/finetune"
 )
 
 func TestFinetuneJob(t *testing.T) {
@@ -37,9 +37,9 @@ func TestFinetuneJob(t *testing.T) {
 		wantErr   string
 		status    string
 	}{
-		{"success", false, nil, "fine-tuned model: ft:open-mistral-7b:pii:", "", finetune.StatusSuccess},
-		{"failed", true, nil, "", "ended FAILED", finetune.StatusFailed},
-		{"validated", false, &no, "is validated and waits", "", finetune.StatusValidated},
+		{"success", false, nil, "fine-tuned model: ft:open-mistral-7b:pii:", "", llmapi.StatusSuccess},
+		{"failed", true, nil, "", "ended FAILED", llmapi.StatusFailed},
+		{"validated", false, &no, "is validated and waits", "", llmapi.StatusValidated},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := fake.New(fake.Options{APIKey: "sk-test", FailFinetune: tc.fail})

@@ -1,8 +1,8 @@
 // Package fake is an in-process HTTP server that speaks the wire formats of
 // the Mistral API (and the OpenAI-compatible chat completions endpoint):
 // POST /v1/chat/completions, POST /v1/files, GET /v1/files/{id}/content,
-// POST/GET /v1/fine_tuning/jobs[/{id}[/start]] and POST/GET
-// /v1/batch/jobs[/{id}].
+// POST/GET /v1/fine_tuning/jobs[/{id}[/start]], POST/GET
+// /v1/batch/jobs[/{id}] and POST /v1/ocr.
 //
 // Chat answers come from an Oracle (for instance Gold, which renders a
 // document's gold spans as the answer JSON), so tests can check exact spans.
@@ -17,6 +17,7 @@ package fake
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -97,6 +98,9 @@ type Options struct {
 	FailFinetune bool
 	// FailBatch makes batch jobs end FAILED.
 	FailBatch bool
+	// OCR returns the markdown of page (0-based) of an OCR request's PDF
+	// (default "page <n+1>").
+	OCR func(pdf []byte, page int) string
 }
 
 // Server is a running fake API server.
@@ -168,6 +172,7 @@ func New(o Options) *Server {
 	mux.HandleFunc("POST /v1/fine_tuning/jobs/{id}/start", s.handleFTStart)
 	mux.HandleFunc("POST /v1/batch/jobs", s.handleBatchCreate)
 	mux.HandleFunc("GET /v1/batch/jobs/{id}", s.handleBatchGet)
+	mux.HandleFunc("POST /v1/ocr", s.handleOCR)
 	s.srv = httptest.NewServer(s.middleware(mux))
 	s.URL = s.srv.URL
 	return s
@@ -667,6 +672,41 @@ func (s *Server) handleBatchGet(w http.ResponseWriter, r *http.Request) {
 		j.obj["completed_at"] = now
 	}
 	writeJSON(w, http.StatusOK, j.obj)
+}
+
+func (s *Server) handleOCR(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Model    string `json:"model"`
+		Document struct {
+			Type        string `json:"type"`
+			DocumentURL string `json:"document_url"`
+		} `json:"document"`
+		Pages []int `json:"pages"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid JSON")
+		return
+	}
+	const prefix = "data:application/pdf;base64,"
+	pdf, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(req.Document.DocumentURL, prefix))
+	if req.Model == "" || req.Document.Type != "document_url" || !strings.HasPrefix(req.Document.DocumentURL, prefix) || err != nil {
+		writeError(w, http.StatusUnprocessableEntity, "model and a document_url holding a base64 PDF are required")
+		return
+	}
+	if len(req.Pages) == 0 {
+		req.Pages = []int{0}
+	}
+	pages := make([]any, 0, len(req.Pages))
+	for _, p := range req.Pages {
+		md := fmt.Sprintf("page %d", p+1)
+		if s.opts.OCR != nil {
+			md = s.opts.OCR(pdf, p)
+		}
+		pages = append(pages, map[string]any{"index": p, "markdown": md, "images": []any{},
+			"dimensions": map[string]any{"dpi": 200, "height": 2339, "width": 1654}})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"pages": pages, "model": req.Model,
+		"usage_info": map[string]any{"pages_processed": len(pages), "doc_size_bytes": len(pdf)}})
 }
 
 // ByText returns an oracle that finds which of texts the user message

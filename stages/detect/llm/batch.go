@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/piimask/piimask/internal/llmapi"
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/finetune"
 )
 
 // detectBatch sends the pending documents as one Mistral batch job and fills
@@ -24,21 +24,21 @@ func (m *Method) detectBatch(ctx context.Context, reqs []request, pending []int,
 		}
 	}
 	fatal := func(err error) bool {
-		return ctx.Err() != nil || finetune.IsStatus(err, http.StatusUnauthorized) || finetune.IsStatus(err, http.StatusForbidden)
+		return ctx.Err() != nil || llmapi.IsStatus(err, http.StatusUnauthorized) || llmapi.IsStatus(err, http.StatusForbidden)
 	}
-	lines := make([]finetune.BatchInput, 0, len(pending))
+	lines := make([]llmapi.BatchInput, 0, len(pending))
 	for _, i := range pending {
 		body, err := json.Marshal(m.chatBody(reqs[i].msgs, false))
 		if err != nil {
 			return fmt.Errorf("llm %s: encode batch line: %w", m.name, err)
 		}
-		lines = append(lines, finetune.BatchInput{CustomID: strconv.Itoa(i), Body: body})
+		lines = append(lines, llmapi.BatchInput{CustomID: strconv.Itoa(i), Body: body})
 	}
-	data, err := finetune.EncodeBatchInput(lines)
+	data, err := llmapi.EncodeBatchInput(lines)
 	if err != nil {
 		return fmt.Errorf("llm %s: %w", m.name, err)
 	}
-	f, err := m.batch.UploadBytes(ctx, "piimask-batch.jsonl", data, finetune.PurposeBatch)
+	f, err := m.api.UploadBytes(ctx, "piimask-batch.jsonl", data, llmapi.PurposeBatch)
 	if err != nil {
 		if fatal(err) {
 			return fmt.Errorf("llm %s: batch: %w", m.name, err)
@@ -46,7 +46,7 @@ func (m *Method) detectBatch(ctx context.Context, reqs []request, pending []int,
 		failAll("batch: " + err.Error())
 		return nil
 	}
-	job, err := m.batch.CreateBatch(ctx, finetune.BatchRequest{InputFiles: []string{f.ID}, Endpoint: "/v1/chat/completions",
+	job, err := m.api.CreateBatch(ctx, llmapi.BatchRequest{InputFiles: []string{f.ID}, Endpoint: llmapi.PathChat,
 		Model: m.opts.Model, Metadata: map[string]string{"source": "piimask", "method": m.name}, TimeoutHours: m.opts.BatchTimeoutHours})
 	if err != nil {
 		if fatal(err) {
@@ -56,7 +56,7 @@ func (m *Method) detectBatch(ctx context.Context, reqs []request, pending []int,
 		return nil
 	}
 	m.log.Debug("llm batch job created", "method", m.name, "job", job.ID, "documents", len(pending))
-	job, err = m.batch.WaitBatch(ctx, job.ID, finetune.Poller{Interval: m.opts.BatchPoll, Sleep: m.clock.Sleep,
+	job, err = m.api.WaitBatch(ctx, job.ID, llmapi.Poller{Interval: m.opts.BatchPoll,
 		OnStatus: func(st string) { m.log.Debug("llm batch job", "method", m.name, "job", job.ID, "status", st) }})
 	if err != nil {
 		if fatal(err) {
@@ -65,7 +65,7 @@ func (m *Method) detectBatch(ctx context.Context, reqs []request, pending []int,
 		failAll("batch: " + err.Error())
 		return nil
 	}
-	results, bad, err := m.batch.CollectBatch(ctx, job)
+	results, bad, err := m.api.CollectBatch(ctx, job)
 	if err != nil {
 		if fatal(err) {
 			return fmt.Errorf("llm %s: %w", m.name, err)
@@ -76,7 +76,7 @@ func (m *Method) detectBatch(ctx context.Context, reqs []request, pending []int,
 	if bad > 0 {
 		m.log.Debug("llm batch output lines unreadable", "method", m.name, "lines", bad)
 	}
-	byID := make(map[string]finetune.BatchResult, len(results))
+	byID := make(map[string]llmapi.BatchResult, len(results))
 	for _, r := range results {
 		if old, dup := byID[r.CustomID]; dup && !old.Failed() {
 			continue // keep a success over a later error line
@@ -92,7 +92,7 @@ func (m *Method) detectBatch(ctx context.Context, reqs []request, pending []int,
 			preds[i].Failure = "batch: request failed" + batchStatus(r)
 		default:
 			body := []byte(r.Response.Body)
-			if _, _, err := decodeResponse(body); err != nil {
+			if _, _, err := llmapi.DecodeChat(body); err != nil {
 				preds[i].Failure = "batch: unusable response: " + err.Error()
 				continue
 			}
@@ -106,7 +106,7 @@ func (m *Method) detectBatch(ctx context.Context, reqs []request, pending []int,
 	return nil
 }
 
-func batchStatus(r finetune.BatchResult) string {
+func batchStatus(r llmapi.BatchResult) string {
 	if r.Response != nil && r.Response.StatusCode != 0 {
 		return fmt.Sprintf(" (HTTP %d)", r.Response.StatusCode)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piimask/piimask/internal/llmapi"
 	"github.com/piimask/piimask/internal/llmapi/fake"
 	"github.com/piimask/piimask/record"
 )
@@ -23,7 +24,7 @@ func BenchmarkThroughput(b *testing.B) {
 	for _, limit := range []float64{100, 1000} {
 		for _, conc := range []int{1, 8, 32} {
 			b.Run(fmt.Sprintf("limit=%g/concurrency=%d", limit, conc), func(b *testing.B) {
-				m := newMethod(b, srv, Options{RequestsPerSecond: limit, Concurrency: conc}, RealClock{})
+				m := newMethod(b, srv, Options{RequestsPerSecond: limit, Concurrency: conc}, llmapi.RealClock{})
 				before := srv.ChatRequests()
 				start := time.Now()
 				for b.Loop() {

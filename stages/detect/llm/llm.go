@@ -4,25 +4,22 @@
 //
 // # Client
 //
-// Requests go to POST {base_url}/v1/chat/completions through net/http. The
-// openai-go SDK was considered: it takes a base URL and can turn its retries
-// off, but it retries and parses on its own terms, needs per-request JSON
-// patching for Mistral's random_seed, and hides the raw body behind an
-// option; piimask needs exactly one endpoint with its own retry policy, the
-// raw body for the cache, and the same code path for both providers, which
-// ~150 lines of net/http give directly.
+// Requests go to POST {base_url}/v1/chat/completions through piimask's one
+// API client, internal/llmapi (the openai-go SDK was considered: it retries
+// and parses on its own terms, needs per-request JSON patching for
+// Mistral's random_seed, and hides the raw body the cache needs).
 //
 // # Robustness
 //
 // Each Detect call runs its documents with at most `concurrency` requests in
-// flight, paced by two client-side limiters (requests/s and tokens/min,
-// golang.org/x/time/rate). Timeouts, connection errors, truncated or
-// non-JSON bodies, 408, 429 and 5xx are retried with exponential backoff and
-// full jitter, or after Retry-After (seconds or HTTP date) when the server
-// sends one. When retries run out the document gets Prediction.Failure
-// ("gave up after 6 attempts: HTTP 503"), as does a 4xx such as 400 (not
-// retried). 401, 403 and 404 fail the run: the key, model or URL is wrong
-// and every document would fail alike.
+// flight, paced by the client's limiters (requests/s and tokens/min).
+// Timeouts, connection errors, truncated or non-JSON bodies, 408, 429 and
+// 5xx are retried by the client with exponential backoff and full jitter, or
+// after Retry-After (seconds or HTTP date) when the server sends one. When
+// retries run out the document gets Prediction.Failure ("gave up after 6
+// attempts: HTTP 503"), as does a 4xx such as 400 (not retried). 401, 403
+// and 404 fail the run: the key, model or URL is wrong and every document
+// would fail alike.
 //
 // # Answers
 //
@@ -53,19 +50,19 @@ package llm
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/time/rate"
 
+	"github.com/piimask/piimask/internal/llmapi"
 	"github.com/piimask/piimask/internal/prompt"
 	"github.com/piimask/piimask/labels"
 	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect"
-	"github.com/piimask/piimask/stages/finetune"
 	"github.com/piimask/piimask/stages/read"
 )
 
@@ -83,8 +80,8 @@ type Deps struct {
 	// HTTPClient sends requests (default: a new client; per-attempt
 	// timeouts come from Options.Timeout).
 	HTTPClient *http.Client
-	// Clock paces rate limits and backoff (default RealClock).
-	Clock Clock
+	// Clock paces rate limits, backoff and batch polls (default llmapi.RealClock).
+	Clock llmapi.Clock
 	// Logger receives retry and batch progress at debug level (default: discard).
 	Logger *slog.Logger
 }
@@ -95,10 +92,8 @@ type Method struct {
 	opts     Options
 	builders map[string]*prompt.Builder
 	known    map[string]bool
-	client   *client
+	api      *llmapi.Client
 	cache    *cache
-	batch    *finetune.Client
-	clock    Clock
 	log      *slog.Logger
 }
 
@@ -112,12 +107,6 @@ func New(ctx context.Context, name string, classes []string, o Options, d Deps) 
 	if len(classes) == 0 {
 		classes = labels.All()
 	}
-	if d.HTTPClient == nil {
-		d.HTTPClient = &http.Client{}
-	}
-	if d.Clock == nil {
-		d.Clock = RealClock{}
-	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -125,7 +114,7 @@ func New(ctx context.Context, name string, classes []string, o Options, d Deps) 
 		name = Type
 	}
 	m := &Method{name: name, opts: o, builders: map[string]*prompt.Builder{}, known: map[string]bool{},
-		clock: d.Clock, log: d.Logger}
+		log: d.Logger}
 	m.log.Debug("llm method ready", "provider", o.Provider, "model", o.Model, "prompt", o.Prompt,
 		"cache", o.CacheDir != "", "batch", o.Batch)
 	for _, c := range classes {
@@ -153,19 +142,17 @@ func New(ctx context.Context, name string, classes []string, o Options, d Deps) 
 		}
 		m.builders[lang] = b
 	}
-	m.client = &client{method: name, log: d.Logger, url: o.BaseURL + "/v1/chat/completions", apiKey: o.APIKey, http: d.HTTPClient,
-		clock: d.Clock, timeout: o.Timeout, retries: o.MaxRetries, base: o.BackoffBase, max: o.BackoffMax}
-	if o.RequestsPerSecond > 0 {
-		m.client.rps = rate.NewLimiter(rate.Limit(o.RequestsPerSecond), o.Burst)
-	}
-	if o.TokensPerMinute > 0 {
-		m.client.tpm = rate.NewLimiter(rate.Limit(o.TokensPerMinute/60), max(1, int(o.TokensPerMinute)))
-	}
+	m.api = llmapi.New(llmapi.Config{BaseURL: o.BaseURL, APIKey: o.APIKey, HTTPClient: d.HTTPClient,
+		Timeout: o.Timeout, Clock: d.Clock, Logger: d.Logger,
+		Retry:  llmapi.Retry{Max: o.MaxRetries, Base: o.BackoffBase, Ceiling: o.BackoffMax},
+		Limits: llmapi.Limits{RequestsPerSecond: o.RequestsPerSecond, Burst: o.Burst, TokensPerMinute: o.TokensPerMinute},
+		OnAttempt: func(ctx context.Context, a llmapi.Attempt) {
+			if a.Endpoint == llmapi.PathChat {
+				detect.EventsFrom(ctx).Request(name, a.Status, a.Took, a.Retry)
+			}
+		}})
 	if o.CacheDir != "" {
 		m.cache = &cache{dir: o.CacheDir}
-	}
-	if o.Batch {
-		m.batch = finetune.NewClient(o.BaseURL, o.APIKey, d.HTTPClient)
 	}
 	return m, nil
 }
@@ -207,15 +194,7 @@ func (m *Method) Close() error { return nil }
 
 // Limits reports the configured client-side limits (requests/s, burst,
 // tokens/min), 0 when off.
-func (m *Method) Limits() (rps float64, burst int, tpm float64) {
-	if m.client.rps != nil {
-		rps, burst = float64(m.client.rps.Limit()), m.client.rps.Burst()
-	}
-	if m.client.tpm != nil {
-		tpm = float64(m.client.tpm.Limit()) * 60
-	}
-	return rps, burst, tpm
-}
+func (m *Method) Limits() (rps float64, burst int, tpm float64) { return m.api.Limits() }
 
 // request is one document's prepared request.
 type request struct {
@@ -236,13 +215,13 @@ func (m *Method) builder(lang string) *prompt.Builder {
 	return m.builders[m.opts.Language]
 }
 
-func (m *Method) chatBody(msgs []prompt.Message, withModel bool) chatBody {
-	b := chatBody{Messages: msgs, Temperature: m.opts.Temperature, MaxTokens: m.opts.MaxTokens}
+func (m *Method) chatBody(msgs []prompt.Message, withModel bool) llmapi.ChatRequest {
+	b := llmapi.ChatRequest{Messages: msgs, Temperature: m.opts.Temperature, MaxTokens: m.opts.MaxTokens}
 	if withModel {
 		b.Model = m.opts.Model
 	}
 	if *m.opts.JSONMode {
-		b.ResponseFormat = &responseFormat{Type: "json_object"}
+		b.ResponseFormat = &llmapi.ResponseFormat{Type: "json_object"}
 	}
 	if m.opts.Seed != nil {
 		if m.opts.Provider == ProviderMistral {
@@ -299,23 +278,7 @@ func (m *Method) Detect(ctx context.Context, batch []record.Record) ([]detect.Pr
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(m.opts.Concurrency)
 	for _, i := range pending {
-		g.Go(func() error {
-			data, attempts, failure, err := m.client.send(gctx, reqs[i].body, reqs[i].tokens)
-			preds[i].Usage.Requests = attempts
-			if err != nil {
-				return fmt.Errorf("llm %s: %w", m.name, err)
-			}
-			if failure != "" {
-				m.log.Debug("llm document failed", "method", m.name, "attempts", attempts, "failure", failure)
-				preds[i].Failure = failure
-				return nil
-			}
-			if err := m.cache.put(reqs[i].key, data); err != nil {
-				return fmt.Errorf("llm %s: %w", m.name, err)
-			}
-			m.fill(&preds[i], reqs[i].text, data, false, false)
-			return nil
-		})
+		g.Go(func() error { return m.detectOne(gctx, reqs[i], &preds[i]) })
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
@@ -323,10 +286,38 @@ func (m *Method) Detect(ctx context.Context, batch []record.Record) ([]detect.Pr
 	return preds, nil
 }
 
+// detectOne sends one document's request and fills its prediction. A
+// document that gets no usable answer (retries spent, a 4xx such as 400)
+// gets a Failure; a refused key, an unknown model or URL (401, 403, 404) or
+// cancellation stops the run.
+func (m *Method) detectOne(ctx context.Context, q request, p *detect.Prediction) error {
+	data, attempts, err := m.api.ChatCompletion(ctx, q.body, q.tokens)
+	p.Usage.Requests = int64(attempts)
+	var ae *llmapi.Error
+	switch {
+	case err == nil:
+	case !errors.As(err, &ae):
+		return fmt.Errorf("llm %s: %w", m.name, err)
+	case ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden:
+		return fmt.Errorf("llm %s: %w: the API key was refused (check the method's api_key)", m.name, err)
+	case ae.Status == http.StatusNotFound:
+		return fmt.Errorf("llm %s: %w: unknown model or wrong base_url", m.name, err)
+	default:
+		m.log.Debug("llm document failed", "method", m.name, "attempts", attempts, "failure", ae.Reason())
+		p.Failure = ae.Reason()
+		return nil
+	}
+	if err := m.cache.put(q.key, data); err != nil {
+		return fmt.Errorf("llm %s: %w", m.name, err)
+	}
+	m.fill(p, q.text, data, false, false)
+	return nil
+}
+
 // fill turns a response body into the prediction's spans, usage and
 // diagnostics. cached answers cost nothing in this run.
 func (m *Method) fill(p *detect.Prediction, text string, data []byte, cached, batch bool) {
-	resp, content, err := decodeResponse(data)
+	resp, content, err := llmapi.DecodeChat(data)
 	if err != nil {
 		p.Failure = "unusable response: " + err.Error()
 		return

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piimask/piimask/internal/llmapi"
 	"github.com/piimask/piimask/internal/llmapi/fake"
 	"github.com/piimask/piimask/internal/prompt"
 	"github.com/piimask/piimask/record"
@@ -94,7 +95,7 @@ func testDocs(t testing.TB) []record.Record {
 	}
 }
 
-func newMethod(t testing.TB, srv *fake.Server, o Options, clock Clock) *Method {
+func newMethod(t testing.TB, srv *fake.Server, o Options, clock llmapi.Clock) *Method {
 	t.Helper()
 	o.BaseURL = srv.URL
 	if o.Model == "" {
@@ -308,23 +309,6 @@ func TestRetryAfterHonoured(t *testing.T) {
 				t.Errorf("sleeps %v, want [%v]", got, tc.want)
 			}
 		})
-	}
-}
-
-func TestBackoffFullJitter(t *testing.T) {
-	c := &client{base: 100 * time.Millisecond, max: time.Second}
-	for attempt, ceil := range []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, time.Second, time.Second} {
-		var hi time.Duration
-		for range 2000 {
-			d := c.backoff(attempt)
-			if d < 0 || d > ceil {
-				t.Fatalf("attempt %d: backoff %v outside [0, %v]", attempt, d, ceil)
-			}
-			hi = max(hi, d)
-		}
-		if hi < ceil/2 {
-			t.Errorf("attempt %d: largest of 2000 draws %v, want near %v (jitter spans the range)", attempt, hi, ceil)
-		}
 	}
 }
 
@@ -672,26 +656,5 @@ func TestRegisterOptions(t *testing.T) {
 				t.Errorf("err %v, want %q", err, tc.wantErr)
 			}
 		})
-	}
-}
-
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	for _, tc := range []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"3", 3 * time.Second, true},
-		{"0", 0, true},
-		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
-		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
-		{"soon", 0, false},
-		{"", 0, false},
-	} {
-		got, ok := parseRetryAfter(tc.in, now)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
-		}
 	}
 }
