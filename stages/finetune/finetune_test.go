@@ -121,4 +121,3 @@ func TestFineTuneErrors(t *testing.T) {
 		})
 	}
 }
-

@@ -15,6 +15,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"github.com/piimask/piimask/internal/llmapi"
 	"github.com/piimask/piimask/stages/pdf/pdftest"
 )
 
@@ -135,7 +136,7 @@ func TestMistralOCR(t *testing.T) {
 			http.Error(w, `{"message":"Unauthorized"}`, http.StatusUnauthorized)
 			return
 		}
-		var req MistralRequest
+		var req llmapi.OCRRequest
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 			http.Error(w, "bad json", http.StatusUnprocessableEntity)
 			return
