@@ -52,7 +52,9 @@ prepare:
 output:
   dir: %s/prepared
 `, model, dir)
-	runYAML(t, dir, "prepare.yaml", prepare)
+	if out, err := runYAML(t, dir, "prepare.yaml", prepare); err != nil {
+		t.Fatalf("prepare: %v\n%s", err, out)
+	}
 	return dir
 }
 
