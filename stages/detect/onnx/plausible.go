@@ -23,8 +23,8 @@ import (
 //     them —, an account number 4, a CVV or PIN 3, a masked number 2); a BIC
 //     is 8 or 11 upper-case letters and digits, its first four letters; a
 //     crypto-currency address 25+ letters and digits with a digit; a VIN 11+
-//     letters and digits with 2 digits; a number plate or a GPS coordinate
-//     digits; a user agent a '/';
+//     letters and digits with 2 digits; a number plate 3 letters and digits
+//     with a digit; a GPS coordinate 2 digits; a user agent a '/';
 //   - quantities (AGE, AMOUNT, BUILDINGNUMBER, HEIGHT) need a digit or a
 //     number word; dates (DATE, DOB) a digit or a month or weekday name;
 //     TIME a digit or a time word (noon, midnight, midi, minuit…);
@@ -167,13 +167,14 @@ func anyOf(rs ...rule) rule {
 // lower-case words, not only closed-class words.
 func properNoun(s spanShape) bool {
 	if len(s.words) == 0 {
-		return true // no letters: not this rule's business
+		return false // no letters: no name ("-", "&")
 	}
-	// ALL CAPS spans are codes and abbreviations ("OR", "IL", "IN" are US
-	// states), not closed-class words.
-	closed := s.upper < s.letters
-	for _, w := range s.words {
-		if !closedClass[w] {
+	// Closed-class words only, in any case ("Thank", "THE"), but a word of
+	// one or two capitals is a code or an initial ("OR", "IL", "IN" are US
+	// states), not a closed-class word.
+	closed := true
+	for _, w := range strings.FieldsFunc(s.text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if !closedClass[strings.ToLower(w)] || (len([]rune(w)) <= 2 && strings.ToUpper(w) == w) {
 			closed = false
 			break
 		}
@@ -181,6 +182,8 @@ func properNoun(s spanShape) bool {
 	if closed {
 		return false
 	}
+	// Common words only: lower case alone (an ALL CAPS or capitalised
+	// common word can be a name: WOOD, Grace, Reading).
 	if s.upper > 0 || s.digits > 0 || strings.ContainsAny(s.text, "_.@/\\#+0123456789") {
 		return true
 	}
@@ -215,7 +218,7 @@ var rules = map[string]rule{
 	"LITECOINADDRESS":     func(s spanShape) bool { return s.alnum >= 25 && s.digits >= 1 },
 	"ETHEREUMADDRESS":     func(s spanShape) bool { return s.alnum >= 25 && s.digits >= 1 },
 	"VEHICLEVIN":          func(s spanShape) bool { return s.alnum >= 11 && s.digits >= 2 },
-	"VEHICLEVRM":          minDigits(1),
+	"VEHICLEVRM":          func(s spanShape) bool { return s.alnum >= 3 && s.digits >= 1 },
 	"NEARBYGPSCOORDINATE": minDigits(2),
 	"USERAGENT":           func(s spanShape) bool { return strings.ContainsRune(s.text, '/') },
 	"AGE":                 anyOf(minDigits(1), hasWordIn(numberWords)),
