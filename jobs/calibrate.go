@@ -34,6 +34,15 @@ type CalibrationSummary struct {
 	Table           *calibrate.Table `json:"table"`
 }
 
+// calibrationModel is the onnx method calibrate runs (raw scores, no
+// threshold), the options recorded in the table, and where the table goes.
+type calibrationModel struct {
+	method   detect.Method
+	dir      string // the model directory
+	outDir   string // where thresholds.json is written
+	recorded map[string]any
+}
+
 // runCalibrate runs the onnx model (raw scores, no threshold) over the
 // job's input, matches its spans against the gold spans, fits the
 // calibration table and writes thresholds.json atomically into the model
@@ -44,39 +53,86 @@ func runCalibrate(ctx context.Context, l *config.Loaded, env *Env) error {
 	if c == nil {
 		return fmt.Errorf("%s: kind calibrate needs a calibrate section", l.File)
 	}
+	cm, err := openCalibrationModel(ctx, l, env, c)
+	if err != nil {
+		return err
+	}
+	defer cm.method.Close()
+	dir := job.Output.Dir
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create output directory: %w", err)
+	}
+	col, err := collectCalibration(ctx, job, env, cm.method)
+	if err != nil {
+		return err
+	}
+	table, err := calibrate.Fit(col, calibrate.Options{Beta: c.Beta, MinSupport: c.MinSupport, Floor: c.Floor})
+	if err != nil {
+		return fmt.Errorf("%s: %w", l.File, err)
+	}
+	table.Validation = calibrate.Validation{Input: describeInput(job), Docs: col.Docs}
+	table.Method = cm.recorded
+	if table.ModelSHA256, err = calibrate.FileSHA256(filepath.Join(cm.dir, "model.onnx")); err != nil {
+		return err
+	}
+	data, err := table.Marshal()
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(cm.outDir, calibrate.FileName)
+	if err := write.WriteFileAtomic(path, data); err != nil {
+		return err
+	}
+	sum := summarise(col, table, path)
+	sdata, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := write.WriteFileAtomic(filepath.Join(dir, "calibration.json"), append(sdata, '\n')); err != nil {
+		return err
+	}
+	printCalibration(env, sum)
+	return nil
+}
+
+// openCalibrationModel builds calibrate.model as an onnx method without
+// thresholds and decides where its table is written.
+func openCalibrationModel(ctx context.Context, l *config.Loaded, env *Env, c *config.Calibrate) (*calibrationModel, error) {
 	opts := detect.Options{}
 	for k, v := range c.Options {
 		opts[k] = v
 	}
 	recorded := maps2any(opts)
 	opts["model"], opts["thresholds"], opts["threshold"] = c.Model, "none", 0.0
-	m, err := env.Registry.New(ctx, detect.Spec{Name: "calibrate", Type: onnx.Type, Options: opts, Labels: job.Labels})
+	m, err := env.Registry.New(ctx, detect.Spec{Name: "calibrate", Type: onnx.Type, Options: opts, Labels: l.Job.Labels})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer m.Close()
 	om, ok := m.(*onnx.Method)
 	if !ok {
-		return fmt.Errorf("%s: calibrate.model: the registry built a %T, not the onnx method", l.File, m)
+		m.Close()
+		return nil, fmt.Errorf("%s: calibrate.model: the registry built a %T, not the onnx method", l.File, m)
 	}
-	modelDir := om.ModelDir()
-	outDir := c.Output
-	if outDir == "" {
+	cm := &calibrationModel{method: m, dir: om.ModelDir(), outDir: c.Output, recorded: recorded}
+	if cm.outDir == "" {
 		// Only a model given as a directory is written into; a builtin or
 		// downloaded model lives in a cache.
-		if st, err := os.Stat(c.Model); err != nil || !st.IsDir() || filepath.Clean(c.Model) != filepath.Clean(modelDir) {
-			return fmt.Errorf("%s: calibrate.output: needed when calibrate.model (%s) is not a model directory", l.File, c.Model)
+		if st, err := os.Stat(c.Model); err != nil || !st.IsDir() || filepath.Clean(c.Model) != filepath.Clean(cm.dir) {
+			m.Close()
+			return nil, fmt.Errorf("%s: calibrate.output: needed when calibrate.model (%s) is not a model directory", l.File, c.Model)
 		}
-		outDir = modelDir
+		cm.outDir = cm.dir
 	}
+	return cm, nil
+}
 
-	dir := job.Output.Dir
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create output directory: %w", err)
-	}
-	in, err := openInput(job, dir)
+// collectCalibration runs m over the job's input (the one input path, in
+// batches of concurrency.batch_size) and collects its spans against the
+// gold spans.
+func collectCalibration(ctx context.Context, job *config.Job, env *Env, m detect.Method) (*calibrate.Collector, error) {
+	in, err := openInput(job, job.Output.Dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	in.metrics = env.Metrics
 	batchSize := job.Concurrency.BatchSize
@@ -117,38 +173,9 @@ func runCalibrate(ctx context.Context, l *config.Loaded, env *Env) error {
 	bar.Finish()
 	if err != nil {
 		in.rejects.Abort()
-		return err
+		return nil, err
 	}
-	if err := in.finish(); err != nil {
-		return err
-	}
-	table, err := calibrate.Fit(col, calibrate.Options{Beta: c.Beta, MinSupport: c.MinSupport, Floor: c.Floor})
-	if err != nil {
-		return fmt.Errorf("%s: %w", l.File, err)
-	}
-	table.Validation = calibrate.Validation{Input: describeInput(job), Docs: col.Docs}
-	table.Method = recorded
-	if table.ModelSHA256, err = calibrate.FileSHA256(filepath.Join(modelDir, "model.onnx")); err != nil {
-		return err
-	}
-	data, err := table.Marshal()
-	if err != nil {
-		return err
-	}
-	path := filepath.Join(outDir, calibrate.FileName)
-	if err := write.WriteFileAtomic(path, data); err != nil {
-		return err
-	}
-	sum := summarise(col, table, path)
-	sdata, err := json.MarshalIndent(sum, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := write.WriteFileAtomic(filepath.Join(dir, "calibration.json"), append(sdata, '\n')); err != nil {
-		return err
-	}
-	printCalibration(env, sum)
-	return nil
+	return col, in.finish()
 }
 
 // maps2any copies an option map for the table's record (nil when empty).

@@ -72,8 +72,15 @@ output:
 			t.Errorf("%s: %+v", c, cl)
 		}
 	}
+	checkCalibrationSummary(t, filepath.Join(dir, "out", "calibration.json"), out.String())
+	checkCalibratedMethod(t, env, model, tab)
+}
+
+// checkCalibrationSummary checks calibration.json and the report on stdout.
+func checkCalibrationSummary(t *testing.T, path, stdout string) {
+	t.Helper()
 	var sum CalibrationSummary
-	raw, err := os.ReadFile(filepath.Join(dir, "out", "calibration.json"))
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,11 +90,15 @@ output:
 	if sum.Spans == 0 || sum.ECECalibrated > sum.ECERaw {
 		t.Errorf("summary: %d spans, ECE raw %.4f calibrated %.4f", sum.Spans, sum.ECERaw, sum.ECECalibrated)
 	}
-	if !strings.Contains(out.String(), "ECE raw") {
-		t.Errorf("no report on stdout: %s", out.String())
+	if !strings.Contains(stdout, "ECE raw") {
+		t.Errorf("no report on stdout: %s", stdout)
 	}
+}
 
-	// The onnx method now applies the table: scores are calibrated.
+// checkCalibratedMethod checks that the onnx method now applies the table:
+// scores are calibrated.
+func checkCalibratedMethod(t *testing.T, env *Env, model string, tab *calibrate.Table) {
+	t.Helper()
 	reg := NewRegistry(env.LookupEnv)
 	m, err := reg.New(context.Background(), detect.Spec{Name: "m", Type: onnx.Type, Options: detect.Options{"model": model, "aggregation": "first"}})
 	if err != nil {
