@@ -59,30 +59,17 @@ func (r BatchResult) Failed() bool {
 
 // CreateBatch creates a batch job (sent once).
 func (c *Client) CreateBatch(ctx context.Context, r BatchRequest) (BatchJob, error) {
-	var j BatchJob
-	err := c.doJSON(ctx, http.MethodPost, "/v1/batch/jobs", r, &j)
-	return j, err
+	return callJSON[BatchJob](ctx, c, http.MethodPost, "/v1/batch/jobs", r)
 }
 
 // GetBatch reads a batch job.
 func (c *Client) GetBatch(ctx context.Context, id string) (BatchJob, error) {
-	var j BatchJob
-	err := c.doJSON(ctx, http.MethodGet, "/v1/batch/jobs/"+id, nil, &j)
-	return j, err
+	return callJSON[BatchJob](ctx, c, http.MethodGet, "/v1/batch/jobs/"+id, nil)
 }
 
 // WaitBatch polls a batch job until p.Until (default: its status is terminal).
 func (c *Client) WaitBatch(ctx context.Context, id string, p Poller) (BatchJob, error) {
-	var j BatchJob
-	err := c.poller(p).poll(ctx, func() (string, error) {
-		var err error
-		j, err = c.GetBatch(ctx, id)
-		return j.Status, err
-	})
-	if err != nil {
-		return j, fmt.Errorf("batch job %s: %w", id, err)
-	}
-	return j, nil
+	return waitFor(ctx, c.poller(p), "batch job", id, c.GetBatch, func(j BatchJob) string { return j.Status })
 }
 
 // EncodeBatchInput renders batch input lines as JSONL.

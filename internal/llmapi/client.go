@@ -492,26 +492,24 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// doJSON sends in (nil: no body) as JSON and decodes the answer into out
-// (nil: ignored). Such requests are not retried.
-func (c *Client) doJSON(ctx context.Context, method, path string, in, out any) error {
+// callJSON sends in (nil: no body) as JSON and decodes the answer as a T.
+// Such requests are not retried.
+func callJSON[T any](ctx context.Context, c *Client, method, path string, in any) (T, error) {
+	var out T
 	r := request{method: method, path: path}
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return fmt.Errorf("%s %s: encode: %w", method, path, err)
+			return out, fmt.Errorf("%s %s: encode: %w", method, path, err)
 		}
 		r.body, r.contentType = b, "application/json"
 	}
 	data, _, err := c.do(ctx, r)
 	if err != nil {
-		return err
+		return out, err
 	}
-	if out == nil {
-		return nil
+	if err := json.Unmarshal(data, &out); err != nil {
+		return out, fmt.Errorf("%s %s: decode answer: %w", method, path, err)
 	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
-	}
-	return nil
+	return out, nil
 }

@@ -8,45 +8,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/piimask/piimask/internal/llmapi/fake"
 )
-
-// fakeClock advances only when slept on, and records the sleeps.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	sleeps []time.Duration
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.sleeps = append(c.sleeps, d)
-	c.now = c.now.Add(max(d, 0))
-	return nil
-}
-
-func (c *fakeClock) Sleeps() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]time.Duration(nil), c.sleeps...)
-}
 
 const secretPrompt = "Jean Dupont lives at 12 rue de la Paix"
 
@@ -89,7 +56,7 @@ func TestChatRetries(t *testing.T) {
 				return fake.Injection{}
 			}})
 			defer srv.Close()
-			clock := newFakeClock()
+			clock := fake.NewClock()
 			c := New(Config{BaseURL: srv.URL, APIKey: "sk-secret", HTTPClient: srv.Client(), Clock: clock, Timeout: tc.timeout,
 				Retry: Retry{Max: tc.max, Base: time.Millisecond, Ceiling: 2 * time.Millisecond}})
 			data, attempts, err := c.ChatCompletion(context.Background(), chatBody(t), 10)
@@ -145,7 +112,7 @@ func TestOnlyRepeatableRequestsRetry(t *testing.T) {
 		http.Error(w, `{"message":"busy"}`, http.StatusServiceUnavailable)
 	}))
 	defer srv.Close()
-	c := New(Config{BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: newFakeClock(), Retry: Retry{Max: 3}})
+	c := New(Config{BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: fake.NewClock(), Retry: Retry{Max: 3}})
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
@@ -192,7 +159,7 @@ func TestCancel(t *testing.T) {
 
 // TestRequestPacing: 2 requests/s, burst 1, on an injected clock.
 func TestRequestPacing(t *testing.T) {
-	clock := newFakeClock()
+	clock := fake.NewClock()
 	srv := fake.New(fake.Options{Now: clock.Now})
 	defer srv.Close()
 	c := New(Config{BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock, Limits: Limits{RequestsPerSecond: 2}})

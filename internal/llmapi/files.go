@@ -9,21 +9,24 @@ import (
 	"net/http"
 )
 
+// File is an uploaded file.
+type File struct {
+	ID     string `json:"id"`
+	Object string `json:"object"`
+	// Bytes is the file's size.
+	Bytes    int64  `json:"bytes"`
+	Filename string `json:"filename"`
+	// Purpose is PurposeFineTune or PurposeBatch for uploads.
+	Purpose string `json:"purpose"`
+	// NumLines is the JSONL line count, when the server gives it.
+	NumLines *int `json:"num_lines,omitempty"`
+}
+
 // Purposes of uploaded files.
 const (
 	PurposeFineTune = "fine-tune"
 	PurposeBatch    = "batch"
 )
-
-// File is an uploaded file.
-type File struct {
-	ID       string `json:"id"`
-	Object   string `json:"object"`
-	Bytes    int64  `json:"bytes"`
-	Filename string `json:"filename"`
-	Purpose  string `json:"purpose"`
-	NumLines *int   `json:"num_lines,omitempty"`
-}
 
 // UploadBytes uploads data as a file named name with the given purpose
 // (POST /v1/files, multipart; sent once).

@@ -30,21 +30,26 @@ type JobRequest struct {
 	TrainingFiles   []TrainingFile  `json:"training_files"`
 	ValidationFiles []string        `json:"validation_files,omitempty"`
 	Hyperparameters Hyperparameters `json:"hyperparameters"`
-	Suffix          string          `json:"suffix,omitempty"`
-	AutoStart       bool            `json:"auto_start"`
+	// Suffix goes into the fine-tuned model's name.
+	Suffix string `json:"suffix,omitempty"`
+	// AutoStart starts training once the files are validated; without it
+	// the job waits at VALIDATED for StartJob.
+	AutoStart bool `json:"auto_start"`
 }
 
 // Job is a fine-tuning job.
 type Job struct {
-	ID              string   `json:"id"`
-	Model           string   `json:"model"`
-	Status          string   `json:"status"`
+	ID     string `json:"id"`
+	Model  string `json:"model"`
+	Status string `json:"status"`
+	// FineTunedModel is the new model's id, set once the job succeeds.
+	FineTunedModel  string   `json:"fine_tuned_model"`
 	AutoStart       bool     `json:"auto_start"`
 	TrainingFiles   []string `json:"training_files"`
 	ValidationFiles []string `json:"validation_files"`
-	FineTunedModel  string   `json:"fine_tuned_model"`
-	CreatedAt       int64    `json:"created_at"`
-	ModifiedAt      int64    `json:"modified_at"`
+	// CreatedAt and ModifiedAt are Unix seconds.
+	CreatedAt  int64 `json:"created_at"`
+	ModifiedAt int64 `json:"modified_at"`
 }
 
 // Fine-tuning and batch job statuses.
@@ -75,23 +80,17 @@ func (c *Client) CreateJob(ctx context.Context, r JobRequest) (Job, error) {
 	if r.Model == "" || len(r.TrainingFiles) == 0 {
 		return Job{}, errors.New("create fine-tuning job: model and training files are required")
 	}
-	var j Job
-	err := c.doJSON(ctx, http.MethodPost, "/v1/fine_tuning/jobs", r, &j)
-	return j, err
+	return callJSON[Job](ctx, c, http.MethodPost, "/v1/fine_tuning/jobs", r)
 }
 
 // GetJob reads a fine-tuning job.
 func (c *Client) GetJob(ctx context.Context, id string) (Job, error) {
-	var j Job
-	err := c.doJSON(ctx, http.MethodGet, "/v1/fine_tuning/jobs/"+id, nil, &j)
-	return j, err
+	return callJSON[Job](ctx, c, http.MethodGet, "/v1/fine_tuning/jobs/"+id, nil)
 }
 
 // StartJob starts a validated job created with AutoStart false.
 func (c *Client) StartJob(ctx context.Context, id string) (Job, error) {
-	var j Job
-	err := c.doJSON(ctx, http.MethodPost, "/v1/fine_tuning/jobs/"+id+"/start", nil, &j)
-	return j, err
+	return callJSON[Job](ctx, c, http.MethodPost, "/v1/fine_tuning/jobs/"+id+"/start", nil)
 }
 
 // Sleeper waits d or until ctx ends.
@@ -164,14 +163,20 @@ func (c *Client) poller(p Poller) Poller {
 
 // WaitJob polls a fine-tuning job until p.Until (default: its status is terminal).
 func (c *Client) WaitJob(ctx context.Context, id string, p Poller) (Job, error) {
-	var j Job
-	err := c.poller(p).poll(ctx, func() (string, error) {
+	return waitFor(ctx, c.poller(p), "fine-tuning job", id, c.GetJob, func(j Job) string { return j.Status })
+}
+
+// waitFor polls get(id) with p until p.Until says the status of the answer
+// is the last one wanted; what names the job in errors.
+func waitFor[T any](ctx context.Context, p Poller, what, id string, get func(context.Context, string) (T, error), status func(T) string) (T, error) {
+	var j T
+	err := p.poll(ctx, func() (string, error) {
 		var err error
-		j, err = c.GetJob(ctx, id)
-		return j.Status, err
+		j, err = get(ctx, id)
+		return status(j), err
 	})
 	if err != nil {
-		return j, fmt.Errorf("fine-tuning job %s: %w", id, err)
+		return j, fmt.Errorf("%s %s: %w", what, id, err)
 	}
 	return j, nil
 }

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/piimask/piimask/internal/llmapi"
 	"github.com/piimask/piimask/internal/llmapi/fake"
@@ -25,8 +24,6 @@ func writeJSONL(t *testing.T, dir, name string, lines int) string {
 	}
 	return p
 }
-
-func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
 func TestFineTuneFlow(t *testing.T) {
 	dir := t.TempDir()
@@ -48,11 +45,12 @@ func TestFineTuneFlow(t *testing.T) {
 			defer srv.Close()
 			c := llmapi.New(llmapi.Config{BaseURL: srv.URL + "/v1", APIKey: "k", HTTPClient: srv.Client()})
 			var statuses []string
+			clock := fake.NewClock()
 			res, err := FineTune(context.Background(), c, Spec{
 				Model: "open-mistral-7b", Training: []string{train}, Validation: []string{val},
 				Hyperparameters: llmapi.Hyperparameters{TrainingSteps: 10, LearningRate: 1e-4}, Suffix: "pii",
 				AutoStart: tc.autoStart, Wait: true,
-				Poller: llmapi.Poller{Interval: time.Second, Sleep: noSleep, OnStatus: func(s string) { statuses = append(statuses, s) }},
+				Poller: llmapi.Poller{Sleep: clock.Sleep, OnStatus: func(s string) { statuses = append(statuses, s) }},
 			})
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {

@@ -20,40 +20,6 @@ import (
 	"github.com/piimask/piimask/stages/detect"
 )
 
-// fakeClock advances only when slept on, and records the sleeps.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	sleeps []time.Duration
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.sleeps = append(c.sleeps, d)
-	if d > 0 {
-		c.now = c.now.Add(d)
-	}
-	return nil
-}
-
-func (c *fakeClock) Sleeps() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]time.Duration(nil), c.sleeps...)
-}
-
 // span finds the k-th (0-based) occurrence of value in text, in code points.
 func span(t testing.TB, text, value, label string, k int) record.Span {
 	t.Helper()
@@ -109,7 +75,7 @@ func newMethod(t testing.TB, srv *fake.Server, o Options, clock llmapi.Clock) *M
 		o.BackoffMax = 10 * time.Millisecond
 	}
 	if clock == nil {
-		clock = newFakeClock()
+		clock = fake.NewClock()
 	}
 	m, err := New(context.Background(), "llm-test", nil, o, Deps{HTTPClient: srv.Client(), Clock: clock})
 	if err != nil {
@@ -288,7 +254,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 		{"http date", func(now time.Time) string { return now.Add(42 * time.Second).Format(http.TimeFormat) }, 42 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clock := newFakeClock()
+			clock := fake.NewClock()
 			srv := fake.New(fake.Options{Oracle: fake.Gold(docs), Faults: func(c fake.Call) fake.Injection {
 				if c.Attempt == 1 {
 					return fake.Injection{Fault: fake.RateLimited, RetryAfter: tc.value(clock.Now())}
@@ -456,7 +422,7 @@ func TestRateLimit(t *testing.T) {
 		{"tokens per minute", Options{TokensPerMinute: 6000, MaxTokens: 900}, 100, 6000, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clock := newFakeClock()
+			clock := fake.NewClock()
 			srv := fake.New(fake.Options{Now: clock.Now})
 			defer srv.Close()
 			o := tc.opts
@@ -530,7 +496,7 @@ func TestBatch(t *testing.T) {
 			srv := fake.New(o)
 			defer srv.Close()
 			dir := t.TempDir()
-			clock := newFakeClock()
+			clock := fake.NewClock()
 			m := newMethod(t, srv, Options{Batch: true, BatchPoll: time.Minute, CacheDir: dir, Prices: Prices{Input: 2, Output: 2}}, clock)
 			preds, err := m.Detect(context.Background(), docs)
 			if err != nil {
