@@ -41,57 +41,8 @@ func TestEvaluateWithLLM(t *testing.T) {
 	})
 	defer srv.Close()
 	dir := t.TempDir()
-	cfg := `kind: evaluate
-input:
-  generate: {n: 30, seed: 3, languages: [en, fr]}
-methods:
-  - name: rules
-    type: rules
-  - name: llm
-    type: llm
-    options:
-      base_url: ` + srv.URL + `
-      model: mistral-small-latest
-      api_key: ${TEST_LLM_KEY}
-      language: auto
-      backoff_base: 1ms
-      backoff_max: 2ms
-      cache_dir: ` + filepath.Join(dir, "cache") + `
-      prices: {input: 0.1, output: 0.3}
-output:
-  dir: ` + filepath.Join(dir, "out") + `
-  formats: [jsonl]
-concurrency: {workers: 2, batch_size: 8}
-`
-	reg := detect.NewRegistry()
-	rules.Register(reg)
-	llm.Register(reg)
-	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Logger: slog.New(slog.DiscardHandler), Registry: reg}
-	run := func() Summary {
-		lookup := func(k string) (string, bool) {
-			if k == "TEST_LLM_KEY" {
-				return "sk-test", true
-			}
-			return "", false
-		}
-		l, err := config.Load("llm.yaml", []byte(cfg), lookup, config.Rules{Kinds: []string{"evaluate"}, MethodTypes: reg.Types()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := Run(context.Background(), l, env); err != nil {
-			t.Fatal(err)
-		}
-		data, err := os.ReadFile(filepath.Join(dir, "out", "summary.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var s Summary
-		if err := json.Unmarshal(data, &s); err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	s := run()
+	cfg := llmEvaluateConfig(srv.URL, dir)
+	s := runLLMEvaluate(t, cfg, dir)
 	if len(s.Methods) != 2 || s.Documents != 30 {
 		t.Fatalf("summary %+v", s)
 	}
@@ -106,10 +57,69 @@ concurrency: {workers: 2, batch_size: 8}
 		t.Errorf("llm metrics differ from rules metrics")
 	}
 	before := srv.ChatRequests()
-	s2 := run()
+	s2 := runLLMEvaluate(t, cfg, dir)
 	if srv.ChatRequests() != before || s2.Methods[1].Requests != 0 || s2.Methods[1].CostUSD != 0 {
 		t.Errorf("rerun with the cache: %d new requests, summary %+v", srv.ChatRequests()-before, s2.Methods[1])
 	}
+}
+
+// llmEvaluateConfig is an evaluate job comparing the rules method with an
+// llm method served at url, caching under dir and writing to dir/out.
+func llmEvaluateConfig(url, dir string) string {
+	return `kind: evaluate
+input:
+  generate: {n: 30, seed: 3, languages: [en, fr]}
+methods:
+  - name: rules
+    type: rules
+  - name: llm
+    type: llm
+    options:
+      base_url: ` + url + `
+      model: mistral-small-latest
+      api_key: ${TEST_LLM_KEY}
+      language: auto
+      backoff_base: 1ms
+      backoff_max: 2ms
+      cache_dir: ` + filepath.Join(dir, "cache") + `
+      prices: {input: 0.1, output: 0.3}
+output:
+  dir: ` + filepath.Join(dir, "out") + `
+  formats: [jsonl]
+concurrency: {workers: 2, batch_size: 8}
+`
+}
+
+// runLLMEvaluate loads and runs cfg (TEST_LLM_KEY set) and returns the
+// summary.json it wrote under dir/out.
+func runLLMEvaluate(t *testing.T, cfg, dir string) Summary {
+	t.Helper()
+	reg := detect.NewRegistry()
+	rules.Register(reg)
+	llm.Register(reg)
+	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Logger: slog.New(slog.DiscardHandler), Registry: reg}
+	lookup := func(k string) (string, bool) {
+		if k == "TEST_LLM_KEY" {
+			return "sk-test", true
+		}
+		return "", false
+	}
+	l, err := config.Load("llm.yaml", []byte(cfg), lookup, config.Rules{Kinds: []string{"evaluate"}, MethodTypes: reg.Types()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(context.Background(), l, env); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "out", "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Summary
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // sameMetrics compares the scores of two metrics.json files.
