@@ -74,35 +74,7 @@ func TestHubModelEndToEnd(t *testing.T) {
 	// HF_HUB_OFFLINE=1: the cache alone serves it.
 	srv.Close()
 	vars["HF_HUB_OFFLINE"] = "1"
-	dir := t.TempDir()
-	in := filepath.Join(dir, "letter.txt")
-	if err := os.WriteFile(in, []byte(businessLetter), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, model := range []string{"hf://piimask/baseline", "builtin:baseline"} {
-		name := strings.SplitN(model, ":", 2)[0]
-		cfg := fmt.Sprintf("kind: mask\ninput: {paths: [%s]}\nmethods:\n  - {name: baseline, type: onnx, options: {model: %q, aggregation: first, max_length: 128}}\noutput: {dir: %s}\n",
-			in, model, filepath.Join(dir, name))
-		path := filepath.Join(dir, name+".yaml")
-		if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		var log bytes.Buffer
-		env := &Env{Stdout: &log, Stderr: &log, LookupEnv: lookup}
-		l, err := Load(path, env)
-		if err != nil {
-			t.Fatalf("%s: load: %v", model, err)
-		}
-		if err := Run(ctx, l, env); err != nil {
-			t.Fatalf("%s: run: %v\n%s", model, err, log.String())
-		}
-		b, err := os.ReadFile(filepath.Join(dir, name, "masked", "letter.txt"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[model] = string(b)
-	}
+	out := maskLetterWith(t, lookup, "hf://piimask/baseline", "builtin:baseline")
 	if out["hf://piimask/baseline"] != out["builtin:baseline"] {
 		t.Fatalf("masked with the Hub model:\n%s\nwith the builtin one:\n%s", out["hf://piimask/baseline"], out["builtin:baseline"])
 	}
@@ -116,4 +88,40 @@ func TestHubModelEndToEnd(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "HF_HUB_OFFLINE=1") || !strings.Contains(err.Error(), "hf://piimask/baseline") {
 		t.Fatalf("offline, empty cache: %v", err)
 	}
+}
+
+// maskLetterWith runs a mask job over the business letter with each onnx
+// model in turn and returns the masked letters by model.
+func maskLetterWith(t *testing.T, lookup func(string) (string, bool), refs ...string) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "letter.txt")
+	if err := os.WriteFile(in, []byte(businessLetter), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, model := range refs {
+		name := strings.SplitN(model, ":", 2)[0]
+		cfg := fmt.Sprintf("kind: mask\ninput: {paths: [%s]}\nmethods:\n  - {name: baseline, type: onnx, options: {model: %q, aggregation: first, max_length: 128}}\noutput: {dir: %s}\n",
+			in, model, filepath.Join(dir, name))
+		path := filepath.Join(dir, name+".yaml")
+		if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var log bytes.Buffer
+		env := &Env{Stdout: &log, Stderr: &log, LookupEnv: lookup}
+		l, err := Load(path, env)
+		if err != nil {
+			t.Fatalf("%s: load: %v", model, err)
+		}
+		if err := Run(context.Background(), l, env); err != nil {
+			t.Fatalf("%s: run: %v\n%s", model, err, log.String())
+		}
+		b, err := os.ReadFile(filepath.Join(dir, name, "masked", "letter.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[model] = string(b)
+	}
+	return out
 }

@@ -95,6 +95,26 @@ metrics:
 	}()
 	<-pm.first
 
+	waitForLiveCounters(t, prom)
+	select {
+	case err := <-done:
+		t.Fatalf("job ended while held: %v", err)
+	default:
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("job: %v\n%s", err, buf.String())
+	}
+	if !strings.Contains(buf.String(), `msg="job finished" job=live kind=evaluate`) || !strings.Contains(buf.String(), "shard=1/2") {
+		t.Fatalf("no final summary line:\n%s", buf.String())
+	}
+	checkPushedSummary(t, pg, readSummaryFile(t, filepath.Join(dir, "out", "shard-1-of-2", "summary.json")))
+}
+
+// waitForLiveCounters queries Prometheus until every counter of the held
+// run has the value it must have mid-run (60 s at most).
+func waitForLiveCounters(t *testing.T, prom string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	want := map[string]func(float64) bool{
@@ -118,25 +138,18 @@ metrics:
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
-	select {
-	case err := <-done:
-		t.Fatalf("job ended while held: %v", err)
-	default:
-	}
-	close(release)
-	if err := <-done; err != nil {
-		t.Fatalf("job: %v\n%s", err, buf.String())
-	}
-	if !strings.Contains(buf.String(), `msg="job finished" job=live kind=evaluate`) || !strings.Contains(buf.String(), "shard=1/2") {
-		t.Fatalf("no final summary line:\n%s", buf.String())
-	}
+}
+
+// checkPushedSummary checks the end-of-run push in the Pushgateway at pg,
+// grouped by job and shard, against the run's summary s.
+func checkPushedSummary(t *testing.T, pg string, s Summary) {
+	t.Helper()
 	resp, err := http.Get(pg + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	s := readSummaryFile(t, filepath.Join(dir, "out", "shard-1-of-2", "summary.json"))
 	for _, line := range []string{
 		fmt.Sprintf(`piimask_records_written_total{instance="",job="piimask-live",shard="1-of-2",stage="score+write"} %d`, s.Documents),
 		`piimask_last_success_timestamp_seconds{instance="",job="piimask-live",shard="1-of-2"} 1.`,
@@ -206,30 +219,35 @@ metrics:
 			}
 		})
 	}
-	t.Run("shard textfile", func(t *testing.T) {
-		var buf bytes.Buffer
-		env := testEnv(&buf)
-		textfile := filepath.Join(dir, "piimask.prom")
-		pg := promtest.Pushgateway(t)
-		l, err := Load(write(textfile, pg), env)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := (Overrides{Shard: "1/2", MaxRejectRatio: -1}).Apply(l, env); err != nil {
-			t.Fatal(err)
-		}
-		if err := Run(context.Background(), l, env); err != nil {
-			t.Fatalf("%v\n%s", err, buf.String())
-		}
-		data, err := os.ReadFile(filepath.Join(dir, "piimask-shard-1-of-2.prom"))
-		if err != nil {
-			t.Fatalf("no per-shard textfile: %v", err)
-		}
-		if !strings.Contains(string(data), `piimask_records_read_total{shard="1-of-2",stage="read"}`) || strings.Contains(string(data), "go_goroutines") {
-			t.Fatalf("shard textfile:\n%s", data)
-		}
-		if _, err := os.Stat(textfile); err == nil {
-			t.Fatal("the shard wrote the unsharded textfile name")
-		}
-	})
+	t.Run("shard textfile", func(t *testing.T) { checkShardTextfile(t, dir, write) })
+}
+
+// checkShardTextfile runs a sharded job with a working Pushgateway: it
+// writes its own textfile, with the shard label, not the unsharded one.
+func checkShardTextfile(t *testing.T, dir string, write func(textfile, push string) string) {
+	t.Helper()
+	var buf bytes.Buffer
+	env := testEnv(&buf)
+	textfile := filepath.Join(dir, "piimask.prom")
+	pg := promtest.Pushgateway(t)
+	l, err := Load(write(textfile, pg), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (Overrides{Shard: "1/2", MaxRejectRatio: -1}).Apply(l, env); err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(context.Background(), l, env); err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "piimask-shard-1-of-2.prom"))
+	if err != nil {
+		t.Fatalf("no per-shard textfile: %v", err)
+	}
+	if !strings.Contains(string(data), `piimask_records_read_total{shard="1-of-2",stage="read"}`) || strings.Contains(string(data), "go_goroutines") {
+		t.Fatalf("shard textfile:\n%s", data)
+	}
+	if _, err := os.Stat(textfile); err == nil {
+		t.Fatal("the shard wrote the unsharded textfile name")
+	}
 }

@@ -64,38 +64,7 @@ func TestRealisticFixture(t *testing.T) {
 		if words := len(word.FindAllString(r.Text, -1)); words < 40 || words > 300 {
 			t.Errorf("%s: %d words, want 40–300", r.ID, words)
 		}
-		for i, s := range r.Gold {
-			pii += s.Len()
-			if i > 0 && s.Overlaps(r.Gold[i-1]) {
-				t.Errorf("%s: spans %d and %d overlap", r.ID, i-1, i)
-			}
-			if !labels.Known(s.Label) {
-				t.Errorf("%s: label %q is not an AI4Privacy 200k class", r.ID, s.Label)
-			}
-			v := spanText(text, s)
-			if v != strings.TrimSpace(v) {
-				t.Errorf("%s: %s span %q has outer spaces", r.ID, s.Label, v)
-			}
-			digits := strings.NewReplacer(" ", "", "-", "").Replace(v)
-			switch s.Label {
-			case "IBAN":
-				if !checksum.IBAN(checksum.CompactIBAN(v)) {
-					t.Errorf("%s: IBAN %q fails mod 97", r.ID, v)
-				}
-			case "CREDITCARDNUMBER":
-				if !checksum.Luhn(digits) {
-					t.Errorf("%s: card %q fails Luhn", r.ID, v)
-				}
-			case "SSN":
-				if !checksum.SSN(v) && !checksum.NIR(v) {
-					t.Errorf("%s: SSN %q is neither a valid US SSN nor a valid NIR", r.ID, v)
-				}
-			case "VEHICLEVIN":
-				if !checksum.VIN(v) {
-					t.Errorf("%s: VIN %q has a wrong check digit", r.ID, v)
-				}
-			}
-		}
+		pii += checkGoldSpans(t, r, text)
 	}
 	if langs["en"] < 20 || langs["fr"] < 20 || len(langs) != 2 {
 		t.Errorf("languages %v, want at least 20 en and 20 fr and nothing else", langs)
@@ -125,6 +94,45 @@ func TestRealisticFixture(t *testing.T) {
 		return
 	}
 	t.Error("letter-en-01 missing")
+}
+
+// checkGoldSpans checks r's gold spans (no overlap, known labels, no outer
+// spaces, valid checksums) and returns how many PII characters they cover.
+func checkGoldSpans(t *testing.T, r record.Record, text []rune) (pii int) {
+	t.Helper()
+	for i, s := range r.Gold {
+		pii += s.Len()
+		if i > 0 && s.Overlaps(r.Gold[i-1]) {
+			t.Errorf("%s: spans %d and %d overlap", r.ID, i-1, i)
+		}
+		if !labels.Known(s.Label) {
+			t.Errorf("%s: label %q is not an AI4Privacy 200k class", r.ID, s.Label)
+		}
+		v := spanText(text, s)
+		if v != strings.TrimSpace(v) {
+			t.Errorf("%s: %s span %q has outer spaces", r.ID, s.Label, v)
+		}
+		digits := strings.NewReplacer(" ", "", "-", "").Replace(v)
+		switch s.Label {
+		case "IBAN":
+			if !checksum.IBAN(checksum.CompactIBAN(v)) {
+				t.Errorf("%s: IBAN %q fails mod 97", r.ID, v)
+			}
+		case "CREDITCARDNUMBER":
+			if !checksum.Luhn(digits) {
+				t.Errorf("%s: card %q fails Luhn", r.ID, v)
+			}
+		case "SSN":
+			if !checksum.SSN(v) && !checksum.NIR(v) {
+				t.Errorf("%s: SSN %q is neither a valid US SSN nor a valid NIR", r.ID, v)
+			}
+		case "VEHICLEVIN":
+			if !checksum.VIN(v) {
+				t.Errorf("%s: VIN %q has a wrong check digit", r.ID, v)
+			}
+		}
+	}
+	return pii
 }
 
 // TestRealisticFixtureMatchesSources re-derives every document from the

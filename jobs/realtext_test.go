@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
 	"github.com/piimask/piimask/record"
 )
 
@@ -30,6 +31,7 @@ type realTextMetrics struct {
 // temporary directory and returns each method's metrics.json.
 func runShippedEval(t *testing.T, cfg string, lookup map[string]string) map[string]realTextMetrics {
 	t.Helper()
+	ortlibtest.Require(t)
 	root := repoRoot(t)
 	var out bytes.Buffer
 	env := testEnv(&out)
@@ -133,65 +135,10 @@ func TestBusinessLetterDefaultPolicy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the embedded models")
 	}
+	ortlibtest.Require(t)
 	root := repoRoot(t)
-	var letter struct {
-		Text string `json:"source_text"`
-		Mask []struct {
-			Value string `json:"value"`
-			Start int    `json:"start"`
-			End   int    `json:"end"`
-			Label string `json:"label"`
-		} `json:"privacy_mask"`
-	}
-	data, err := os.ReadFile(filepath.Join(root, "testdata", "realistic", "realistic.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.Contains(line, `"id": "letter-en-01"`) || strings.Contains(line, `"id":"letter-en-01"`) {
-			if err := json.Unmarshal([]byte(line), &letter); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if letter.Text == "" {
-		t.Fatal("letter-en-01 not in the fixture")
-	}
-	var out bytes.Buffer
-	env := testEnv(&out)
-	cache := t.TempDir()
-	env.LookupEnv = func(k string) (string, bool) {
-		if k == "PIIMASK_CACHE_DIR" {
-			return cache, true
-		}
-		return "", false
-	}
-	env.defaults()
-	l, err := Load(filepath.Join(root, "configs", "eval-realistic.yaml"), env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfgs, methods, _, err := buildMethods(context.Background(), l, env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeMethods(methods)
-	var spans []record.Span
-	found := false
-	for i, m := range methods {
-		if cfgs[i].Name != "rules+baseline" {
-			continue
-		}
-		found = true
-		res, err := m.Detect(context.Background(), []record.Record{{ID: "letter", Text: letter.Text, Language: "en"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		spans = res[0].Spans
-	}
-	if !found {
-		t.Fatal("configs/eval-realistic.yaml has no rules+baseline method")
-	}
+	letter := readFixtureLetter(t, root, "letter-en-01")
+	spans := detectWithShipped(t, filepath.Join(root, "configs", "eval-realistic.yaml"), "rules+baseline", letter.Text)
 	runes := []rune(letter.Text)
 	text := func(s record.Span) string { return string(runes[s.Start:s.End]) }
 	exact := map[string]bool{}
@@ -218,4 +165,78 @@ func TestBusinessLetterDefaultPolicy(t *testing.T) {
 			}
 		}
 	}
+}
+
+// fixtureLetter is one document of testdata/realistic/realistic.jsonl.
+type fixtureLetter struct {
+	Text string `json:"source_text"`
+	Mask []struct {
+		Value string `json:"value"`
+		Start int    `json:"start"`
+		End   int    `json:"end"`
+		Label string `json:"label"`
+	} `json:"privacy_mask"`
+}
+
+// readFixtureLetter reads document id of the realistic fixture.
+func readFixtureLetter(t *testing.T, root, id string) fixtureLetter {
+	t.Helper()
+	var letter fixtureLetter
+	data, err := os.ReadFile(filepath.Join(root, "testdata", "realistic", "realistic.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.Contains(line, `"id": "`+id+`"`) || strings.Contains(line, `"id":"`+id+`"`) {
+			if err := json.Unmarshal([]byte(line), &letter); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if letter.Text == "" {
+		t.Fatalf("%s not in the fixture", id)
+	}
+	return letter
+}
+
+// detectWithShipped runs the method named name of the shipped config cfg
+// (models cached in a temporary directory) on one English document.
+func detectWithShipped(t *testing.T, cfg, name, text string) []record.Span {
+	t.Helper()
+	var out bytes.Buffer
+	env := testEnv(&out)
+	cache := t.TempDir()
+	env.LookupEnv = func(k string) (string, bool) {
+		if k == "PIIMASK_CACHE_DIR" {
+			return cache, true
+		}
+		return "", false
+	}
+	env.defaults()
+	l, err := Load(cfg, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgs, methods, _, err := buildMethods(context.Background(), l, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeMethods(methods)
+	var spans []record.Span
+	found := false
+	for i, m := range methods {
+		if cfgs[i].Name != name {
+			continue
+		}
+		found = true
+		res, err := m.Detect(context.Background(), []record.Record{{ID: "letter", Text: text, Language: "en"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		spans = res[0].Spans
+	}
+	if !found {
+		t.Fatalf("%s has no %s method", filepath.Base(cfg), name)
+	}
+	return spans
 }
