@@ -505,55 +505,58 @@ func (s *Server) handleFTCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleFTGet(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	j, ok := s.ftJobs[r.PathValue("id")]
-	if !ok {
-		writeError(w, http.StatusNotFound, "job not found")
-		return
-	}
-	j.steps++
-	st := j.obj["status"].(string)
-	switch st {
-	case "QUEUED":
-		st = "VALIDATING"
-	case "VALIDATING":
-		st = "VALIDATED"
-		if j.obj["auto_start"] == true {
-			st = "RUNNING"
-		}
-	case "STARTED", "RUNNING":
-		if j.steps >= s.opts.JobSteps {
-			if s.opts.FailFinetune {
-				st = "FAILED"
-			} else {
-				st = "SUCCESS"
-				model := j.obj["model"].(string)
-				j.obj["fine_tuned_model"] = fmt.Sprintf("ft:%s:%s:%s", model, j.obj["suffix"], j.obj["id"].(string)[:8])
+	withJob(s, w, r, s.ftJobs, "job", func(j *ftJob) {
+		j.steps++
+		st := j.obj["status"].(string)
+		switch st {
+		case "QUEUED":
+			st = "VALIDATING"
+		case "VALIDATING":
+			st = "VALIDATED"
+			if j.obj["auto_start"] == true {
+				st = "RUNNING"
 			}
-		} else {
-			st = "RUNNING"
+		case "STARTED", "RUNNING":
+			if j.steps >= s.opts.JobSteps {
+				if s.opts.FailFinetune {
+					st = "FAILED"
+				} else {
+					st = "SUCCESS"
+					model := j.obj["model"].(string)
+					j.obj["fine_tuned_model"] = fmt.Sprintf("ft:%s:%s:%s", model, j.obj["suffix"], j.obj["id"].(string)[:8])
+				}
+			} else {
+				st = "RUNNING"
+			}
 		}
-	}
-	j.obj["status"] = st
-	j.obj["modified_at"] = s.opts.Now().Unix()
-	writeJSON(w, http.StatusOK, j.obj)
+		j.obj["status"] = st
+		j.obj["modified_at"] = s.opts.Now().Unix()
+		writeJSON(w, http.StatusOK, j.obj)
+	})
 }
 
 func (s *Server) handleFTStart(w http.ResponseWriter, r *http.Request) {
+	withJob(s, w, r, s.ftJobs, "job", func(j *ftJob) {
+		if st := j.obj["status"]; st != "VALIDATED" && st != "QUEUED" && st != "VALIDATING" {
+			writeError(w, http.StatusConflict, fmt.Sprintf("job is %v, cannot start", st))
+			return
+		}
+		j.obj["status"] = "STARTED"
+		writeJSON(w, http.StatusOK, j.obj)
+	})
+}
+
+// withJob runs f on the job named by the path's id, under the lock, or
+// answers 404 naming what.
+func withJob[T any](s *Server, w http.ResponseWriter, r *http.Request, jobs map[string]*T, what string, f func(j *T)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	j, ok := s.ftJobs[r.PathValue("id")]
+	j, ok := jobs[r.PathValue("id")]
 	if !ok {
-		writeError(w, http.StatusNotFound, "job not found")
+		writeError(w, http.StatusNotFound, what+" not found")
 		return
 	}
-	if st := j.obj["status"]; st != "VALIDATED" && st != "QUEUED" && st != "VALIDATING" {
-		writeError(w, http.StatusConflict, fmt.Sprintf("job is %v, cannot start", st))
-		return
-	}
-	j.obj["status"] = "STARTED"
-	writeJSON(w, http.StatusOK, j.obj)
+	f(j)
 }
 
 func (s *Server) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
@@ -636,42 +639,37 @@ func (s *Server) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleBatchGet(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	j, ok := s.batchJobs[r.PathValue("id")]
-	if !ok {
-		writeError(w, http.StatusNotFound, "batch job not found")
-		return
-	}
-	j.steps++
-	switch st := j.obj["status"]; {
-	case st != "QUEUED" && st != "RUNNING":
-	case j.steps < s.opts.JobSteps:
-		j.obj["status"] = "RUNNING"
-	case s.opts.FailBatch:
-		j.obj["status"] = "FAILED"
-		j.obj["errors"] = []any{map[string]any{"message": "batch failed", "count": 1}}
-	default:
-		j.obj["status"] = "SUCCESS"
-		now := s.opts.Now().Unix()
-		if len(j.outputs) > 0 {
-			out := &file{meta: FileObject{ID: s.id("file"), Object: "file", Bytes: len(j.outputs), CreatedAt: now,
-				Filename: "output.jsonl", Purpose: "batch_result", Source: "batch"}, data: j.outputs}
-			s.files[out.meta.ID] = out
-			j.obj["output_file"] = out.meta.ID
+	withJob(s, w, r, s.batchJobs, "batch job", func(j *batchJob) {
+		j.steps++
+		switch st := j.obj["status"]; {
+		case st != "QUEUED" && st != "RUNNING":
+		case j.steps < s.opts.JobSteps:
+			j.obj["status"] = "RUNNING"
+		case s.opts.FailBatch:
+			j.obj["status"] = "FAILED"
+			j.obj["errors"] = []any{map[string]any{"message": "batch failed", "count": 1}}
+		default:
+			j.obj["status"] = "SUCCESS"
+			now := s.opts.Now().Unix()
+			if len(j.outputs) > 0 {
+				out := &file{meta: FileObject{ID: s.id("file"), Object: "file", Bytes: len(j.outputs), CreatedAt: now,
+					Filename: "output.jsonl", Purpose: "batch_result", Source: "batch"}, data: j.outputs}
+				s.files[out.meta.ID] = out
+				j.obj["output_file"] = out.meta.ID
+			}
+			if len(j.errors) > 0 {
+				ef := &file{meta: FileObject{ID: s.id("file"), Object: "file", Bytes: len(j.errors), CreatedAt: now,
+					Filename: "error.jsonl", Purpose: "batch_error", Source: "batch"}, data: j.errors}
+				s.files[ef.meta.ID] = ef
+				j.obj["error_file"] = ef.meta.ID
+			}
+			j.obj["completed_requests"] = j.ok + j.bad
+			j.obj["succeeded_requests"] = j.ok
+			j.obj["failed_requests"] = j.bad
+			j.obj["completed_at"] = now
 		}
-		if len(j.errors) > 0 {
-			ef := &file{meta: FileObject{ID: s.id("file"), Object: "file", Bytes: len(j.errors), CreatedAt: now,
-				Filename: "error.jsonl", Purpose: "batch_error", Source: "batch"}, data: j.errors}
-			s.files[ef.meta.ID] = ef
-			j.obj["error_file"] = ef.meta.ID
-		}
-		j.obj["completed_requests"] = j.ok + j.bad
-		j.obj["succeeded_requests"] = j.ok
-		j.obj["failed_requests"] = j.bad
-		j.obj["completed_at"] = now
-	}
-	writeJSON(w, http.StatusOK, j.obj)
+		writeJSON(w, http.StatusOK, j.obj)
+	})
 }
 
 func (s *Server) handleOCR(w http.ResponseWriter, r *http.Request) {
