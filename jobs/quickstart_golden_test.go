@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
 )
 
 // goldenQuickstart lists the quickstart outputs whose bytes depend only on
@@ -25,6 +27,7 @@ const goldenQuickstart = "testdata/quickstart-outputs.sha256"
 // Arrow file fails here. PIIMASK_UPDATE_GOLDEN=1 rewrites the table (for an
 // intended change, such as a new embedded model).
 func TestQuickstartOutputsUnchanged(t *testing.T) {
+	ortlibtest.Require(t)
 	root := repoRoot(t)
 	var out bytes.Buffer
 	env := testEnv(&out)
