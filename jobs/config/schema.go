@@ -104,20 +104,11 @@ func yamlFields(t reflect.Type) map[string]reflect.StructField {
 	return out
 }
 
+// check checks node n against type t at path, recording the line of every
+// path it meets.
 func (c *checker) check(n ast.Node, t reflect.Type, path string) {
+	n = unwrap(n)
 	if n == nil {
-		return
-	}
-	if doc, ok := n.(*ast.DocumentNode); ok {
-		c.check(doc.Body, t, path)
-		return
-	}
-	if anchor, ok := n.(*ast.AnchorNode); ok {
-		c.check(anchor.Value, t, path)
-		return
-	}
-	if tag, ok := n.(*ast.TagNode); ok {
-		c.check(tag.Value, t, path)
 		return
 	}
 	c.lines[path] = lineOf(n)
@@ -129,60 +120,15 @@ func (c *checker) check(n ast.Node, t reflect.Type, path string) {
 	}
 	switch {
 	case t == labelMapType:
-		if _, ok := scalarString(n); ok {
-			return
-		}
-		m := mappingValues(n)
-		if m == nil {
-			c.add(lineOf(n), path, "want a label map name (such as ai4privacy-400k) or a mapping of label: label, got %s", describe(n))
-			return
-		}
-		for _, mv := range m {
-			if _, ok := scalarString(mv.Value); !ok {
-				c.add(lineOf(mv.Value), join(path, mv.Key.String()), "want a label, got %s", describe(mv.Value))
-			}
-		}
+		c.checkLabelMap(n, path)
 		return
 	case t == durationType:
-		s, ok := scalarString(n)
-		if !ok {
-			c.add(lineOf(n), path, "want a duration such as 30s or 2m, got %s", describe(n))
-			return
-		}
-		if _, err := time.ParseDuration(s); err != nil {
-			c.add(lineOf(n), path, "want a duration such as 30s or 2m, got %q", s)
-		}
+		c.checkDuration(n, path)
 		return
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		m := mappingValues(n)
-		if m == nil {
-			c.add(lineOf(n), path, "want a mapping (key: value), got %s", describe(n))
-			return
-		}
-		fields := yamlFields(t)
-		seen := map[string]bool{}
-		optType := c.optionsType(t, m) // a method type whose options have a known shape
-		for _, mv := range m {
-			key := mv.Key.String()
-			f, ok := fields[key]
-			if !ok {
-				c.add(lineOf(mv.Key), join(path, key), "unknown key %q (known: %s)", key, knownKeys(fields))
-				continue
-			}
-			seen[key] = true
-			ft := f.Type
-			if key == "options" && optType != nil {
-				ft = optType
-			}
-			c.check(mv.Value, ft, join(path, key))
-		}
-		for name, f := range fields {
-			if f.Tag.Get("required") == "true" && !seen[name] {
-				c.add(lineOf(n), join(path, name), "required key %q is missing", name)
-			}
-		}
+		c.checkStruct(n, t, path)
 	case reflect.Slice:
 		seq, ok := n.(*ast.SequenceNode)
 		if !ok {
@@ -203,6 +149,92 @@ func (c *checker) check(n ast.Node, t reflect.Type, path string) {
 		}
 	case reflect.Interface:
 		// Free-form (method options): checked by the method itself.
+	default:
+		c.checkScalar(n, t.Kind(), path)
+	}
+}
+
+// unwrap gives the node a document, anchor or tag node stands for.
+func unwrap(n ast.Node) ast.Node {
+	for {
+		switch v := n.(type) {
+		case *ast.DocumentNode:
+			n = v.Body
+		case *ast.AnchorNode:
+			n = v.Value
+		case *ast.TagNode:
+			n = v.Value
+		default:
+			return n
+		}
+	}
+}
+
+// checkLabelMap checks a label map: a map's name, or a mapping of labels.
+func (c *checker) checkLabelMap(n ast.Node, path string) {
+	if _, ok := scalarString(n); ok {
+		return
+	}
+	m := mappingValues(n)
+	if m == nil {
+		c.add(lineOf(n), path, "want a label map name (such as ai4privacy-400k) or a mapping of label: label, got %s", describe(n))
+		return
+	}
+	for _, mv := range m {
+		if _, ok := scalarString(mv.Value); !ok {
+			c.add(lineOf(mv.Value), join(path, mv.Key.String()), "want a label, got %s", describe(mv.Value))
+		}
+	}
+}
+
+// checkDuration checks a Go duration such as 30s.
+func (c *checker) checkDuration(n ast.Node, path string) {
+	s, ok := scalarString(n)
+	if !ok {
+		c.add(lineOf(n), path, "want a duration such as 30s or 2m, got %s", describe(n))
+		return
+	}
+	if _, err := time.ParseDuration(s); err != nil {
+		c.add(lineOf(n), path, "want a duration such as 30s or 2m, got %q", s)
+	}
+}
+
+// checkStruct checks a mapping against struct t: unknown keys, the type of
+// every value (a method's options against its declared shape) and the
+// required keys.
+func (c *checker) checkStruct(n ast.Node, t reflect.Type, path string) {
+	m := mappingValues(n)
+	if m == nil {
+		c.add(lineOf(n), path, "want a mapping (key: value), got %s", describe(n))
+		return
+	}
+	fields := yamlFields(t)
+	seen := map[string]bool{}
+	optType := c.optionsType(t, m) // a method type whose options have a known shape
+	for _, mv := range m {
+		key := mv.Key.String()
+		f, ok := fields[key]
+		if !ok {
+			c.add(lineOf(mv.Key), join(path, key), "unknown key %q (known: %s)", key, knownKeys(fields))
+			continue
+		}
+		seen[key] = true
+		ft := f.Type
+		if key == "options" && optType != nil {
+			ft = optType
+		}
+		c.check(mv.Value, ft, join(path, key))
+	}
+	for name, f := range fields {
+		if f.Tag.Get("required") == "true" && !seen[name] {
+			c.add(lineOf(n), join(path, name), "required key %q is missing", name)
+		}
+	}
+}
+
+// checkScalar checks a string, boolean or number of kind k.
+func (c *checker) checkScalar(n ast.Node, k reflect.Kind, path string) {
+	switch k {
 	case reflect.String:
 		if _, ok := scalarString(n); !ok {
 			c.add(lineOf(n), path, "want a string, got %s", describe(n))
