@@ -904,7 +904,7 @@ func (m *Method) aggregate(d *doc) ([]record.Span, error) {
 	spans := make([]record.Span, 0, len(ents))
 	for _, e := range ents {
 		start, end := trimSpace(d.runes, e.Start, e.End)
-		if start >= end || (m.plausible && !Plausible(e.Label, string(d.runes[start:end]))) {
+		if start >= end || (m.plausible && !plausibleSpan(e.Label, d.runes, start, end)) {
 			continue // empty, or "no PII": text that cannot be of its class
 		}
 		score := e.Score

@@ -36,6 +36,9 @@ import (
 //     that are not common words ("marie", "dupont" in a chat) stay, and so
 //     does a street name with its street-type word ("main street").
 //
+// Only whole strings are judged (see plausibleSpan): a span cutting through
+// a longer string without spaces is a fragment and is kept.
+//
 // Classes without a rule (GENDER, JOBTITLE, CURRENCY…, labels of other
 // models) are always plausible. The common words are the lower-case entries
 // of Debian's wamerican and wfrench word lists that occur at least twice in
@@ -239,6 +242,36 @@ var rules = map[string]rule{
 	"ACCOUNTNAME":         properNoun,
 	"USERNAME":            properNoun,
 	"PASSWORD":            properNoun,
+}
+
+// plausibleSpan is Plausible for the span [start, end) of text, judged only
+// when the span is a whole string: the characters around it up to the
+// nearest spaces, less leading and trailing punctuation, are inside it. A
+// span that cuts through a longer string ("952d:aa0d" of an IPv6 address,
+// "@thompson.info" of an e-mail) is a fragment of some value, which its text
+// alone cannot judge: it is kept, so that dropping it never uncovers part of
+// a value.
+func plausibleSpan(label string, text []rune, start, end int) bool {
+	if _, ok := rules[label]; !ok {
+		return true
+	}
+	l, r := start, end
+	for l > 0 && !unicode.IsSpace(text[l-1]) {
+		l--
+	}
+	for r < len(text) && !unicode.IsSpace(text[r]) {
+		r++
+	}
+	for l < start && unicode.IsPunct(text[l]) {
+		l++
+	}
+	for r > end && unicode.IsPunct(text[r-1]) {
+		r--
+	}
+	if l < start || r > end {
+		return true // a fragment
+	}
+	return Plausible(label, string(text[start:end]))
 }
 
 // Plausible reports whether text can be a value of class label (a 200k

@@ -132,6 +132,28 @@ func TestPlausible(t *testing.T) {
 	}
 }
 
+func TestPlausibleSpan(t *testing.T) {
+	text := []rune("Please write to s.mitchell@mitchellhale.co.uk (like) or 952d:aa0d:6376::1 now.")
+	cases := []struct {
+		label, sub string
+		want       bool
+	}{
+		{"EMAIL", "write", false},              // a whole word
+		{"USERNAME", "like", false},            // whole inside its brackets
+		{"EMAIL", "@mitchellhale.co.uk", true}, // a fragment of the e-mail
+		{"IP", "952d:aa0d", true},              // a fragment of the address
+		{"IP", "now", false},                   // whole before its full stop
+		{"EMAIL", "s.mitchell@mitchellhale.co.uk", true},
+	}
+	for _, c := range cases {
+		i := strings.Index(string(text), c.sub)
+		start := len([]rune(string(text)[:i]))
+		if got := plausibleSpan(c.label, text, start, start+len([]rune(c.sub))); got != c.want {
+			t.Errorf("plausibleSpan(%s, %q) = %v, want %v", c.label, c.sub, got, c.want)
+		}
+	}
+}
+
 // TestPlausibleGeneratedGold checks the rules against the PII the
 // generator writes (documents mode, the calibration seed 99): a rule that
 // rejects more than 1% of a class's gold values, or more than 0.3% of all
