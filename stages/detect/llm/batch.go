@@ -16,16 +16,6 @@ import (
 // line with no result) become per-document failures; a refused key (401/403)
 // or cancellation is an error.
 func (m *Method) detectBatch(ctx context.Context, reqs []request, pending []int, preds []detect.Prediction) error {
-	failAll := func(why string) {
-		for _, i := range pending {
-			if preds[i].Failure == "" && preds[i].Spans == nil {
-				preds[i].Failure = why
-			}
-		}
-	}
-	fatal := func(err error) bool {
-		return ctx.Err() != nil || llmapi.IsStatus(err, http.StatusUnauthorized) || llmapi.IsStatus(err, http.StatusForbidden)
-	}
 	lines := make([]llmapi.BatchInput, 0, len(pending))
 	for _, i := range pending {
 		body, err := json.Marshal(m.chatBody(reqs[i].msgs, false))
@@ -38,43 +28,17 @@ func (m *Method) detectBatch(ctx context.Context, reqs []request, pending []int,
 	if err != nil {
 		return fmt.Errorf("llm %s: %w", m.name, err)
 	}
-	f, err := m.api.UploadBytes(ctx, "piimask-batch.jsonl", data, llmapi.PurposeBatch)
+	job, results, err := m.runBatch(ctx, data, len(pending))
 	if err != nil {
-		if fatal(err) {
+		if ctx.Err() != nil || llmapi.IsStatus(err, http.StatusUnauthorized) || llmapi.IsStatus(err, http.StatusForbidden) {
 			return fmt.Errorf("llm %s: batch: %w", m.name, err)
 		}
-		failAll("batch: " + err.Error())
-		return nil
-	}
-	job, err := m.api.CreateBatch(ctx, llmapi.BatchRequest{InputFiles: []string{f.ID}, Endpoint: llmapi.PathChat,
-		Model: m.opts.Model, Metadata: map[string]string{"source": "piimask", "method": m.name}, TimeoutHours: m.opts.BatchTimeoutHours})
-	if err != nil {
-		if fatal(err) {
-			return fmt.Errorf("llm %s: batch: %w", m.name, err)
+		for _, i := range pending {
+			if preds[i].Failure == "" && preds[i].Spans == nil {
+				preds[i].Failure = "batch: " + err.Error()
+			}
 		}
-		failAll("batch: " + err.Error())
 		return nil
-	}
-	m.log.Debug("llm batch job created", "method", m.name, "job", job.ID, "documents", len(pending))
-	job, err = m.api.WaitBatch(ctx, job.ID, llmapi.Poller{Interval: m.opts.BatchPoll,
-		OnStatus: func(st string) { m.log.Debug("llm batch job", "method", m.name, "job", job.ID, "status", st) }})
-	if err != nil {
-		if fatal(err) {
-			return fmt.Errorf("llm %s: %w", m.name, err)
-		}
-		failAll("batch: " + err.Error())
-		return nil
-	}
-	results, bad, err := m.api.CollectBatch(ctx, job)
-	if err != nil {
-		if fatal(err) {
-			return fmt.Errorf("llm %s: %w", m.name, err)
-		}
-		failAll("batch: " + err.Error())
-		return nil
-	}
-	if bad > 0 {
-		m.log.Debug("llm batch output lines unreadable", "method", m.name, "lines", bad)
 	}
 	byID := make(map[string]llmapi.BatchResult, len(results))
 	for _, r := range results {
@@ -104,6 +68,31 @@ func (m *Method) detectBatch(ctx context.Context, reqs []request, pending []int,
 		}
 	}
 	return nil
+}
+
+// runBatch uploads the input file, creates the batch job, waits for it to
+// end and reads its output and error files back.
+func (m *Method) runBatch(ctx context.Context, data []byte, docs int) (llmapi.BatchJob, []llmapi.BatchResult, error) {
+	f, err := m.api.UploadBytes(ctx, "piimask-batch.jsonl", data, llmapi.PurposeBatch)
+	if err != nil {
+		return llmapi.BatchJob{}, nil, err
+	}
+	job, err := m.api.CreateBatch(ctx, llmapi.BatchRequest{InputFiles: []string{f.ID}, Endpoint: llmapi.PathChat,
+		Model: m.opts.Model, Metadata: map[string]string{"source": "piimask", "method": m.name}, TimeoutHours: m.opts.BatchTimeoutHours})
+	if err != nil {
+		return job, nil, err
+	}
+	m.log.Debug("llm batch job created", "method", m.name, "job", job.ID, "documents", docs)
+	job, err = m.api.WaitBatch(ctx, job.ID, llmapi.Poller{Interval: m.opts.BatchPoll,
+		OnStatus: func(st string) { m.log.Debug("llm batch job", "method", m.name, "job", job.ID, "status", st) }})
+	if err != nil {
+		return job, nil, err
+	}
+	results, bad, err := m.api.CollectBatch(ctx, job)
+	if bad > 0 {
+		m.log.Debug("llm batch output lines unreadable", "method", m.name, "lines", bad)
+	}
+	return job, results, err
 }
 
 func batchStatus(r llmapi.BatchResult) string {

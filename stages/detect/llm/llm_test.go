@@ -528,22 +528,7 @@ func TestBatch(t *testing.T) {
 					}
 				}
 			}
-			// The batch input file is Mistral's {custom_id, body} JSONL.
-			for _, f := range srv.Files() {
-				if f.Purpose != "batch" {
-					continue
-				}
-				data, _ := srv.FileData(f.ID)
-				for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-					var in struct {
-						CustomID string         `json:"custom_id"`
-						Body     map[string]any `json:"body"`
-					}
-					if err := json.Unmarshal([]byte(line), &in); err != nil || in.CustomID == "" || in.Body["messages"] == nil {
-						t.Errorf("batch line %q: %v", line, err)
-					}
-				}
-			}
+			checkBatchInput(t, srv)
 			// Rerun: answered documents come from the cache, no new batch when all are cached.
 			before := srv.TotalRequests()
 			m2 := newMethod(t, srv, Options{Batch: true, BatchPoll: time.Minute, CacheDir: dir}, clock)
@@ -554,6 +539,26 @@ func TestBatch(t *testing.T) {
 				t.Errorf("rerun made %d requests, want 0", srv.TotalRequests()-before)
 			}
 		})
+	}
+}
+
+// checkBatchInput checks the batch input file is Mistral's {custom_id, body} JSONL.
+func checkBatchInput(t *testing.T, srv *fake.Server) {
+	t.Helper()
+	for _, f := range srv.Files() {
+		if f.Purpose != "batch" {
+			continue
+		}
+		data, _ := srv.FileData(f.ID)
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			var in struct {
+				CustomID string         `json:"custom_id"`
+				Body     map[string]any `json:"body"`
+			}
+			if err := json.Unmarshal([]byte(line), &in); err != nil || in.CustomID == "" || in.Body["messages"] == nil {
+				t.Errorf("batch line %q: %v", line, err)
+			}
+		}
 	}
 }
 
