@@ -55,6 +55,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -416,9 +417,9 @@ func (c *Client) attempt(ctx context.Context, r request) (data []byte, status in
 		if isTimeout(err) {
 			return nil, 0, fail(0, fmt.Sprintf("timeout after %s", c.cfg.Timeout), nil)
 		}
-		var ue interface{ Unwrap() error }
-		if errors.As(err, &ue) && ue.Unwrap() != nil {
-			err = ue.Unwrap() // the transport error, without the request line
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the transport error, without the request line
 		}
 		return nil, 0, fail(0, "connection error", err)
 	}

@@ -231,3 +231,20 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestConnectionError: a server that is gone is retried, then reported with
+// the transport's reason; Reason (what a document's failure shows) stays short.
+func TestConnectionError(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	base := srv.URL
+	srv.Close()
+	c := New(Config{BaseURL: base, APIKey: "sk-secret", Clock: fake.NewClock(), Retry: Retry{Max: 1}})
+	_, attempts, err := c.ChatCompletion(context.Background(), chatBody(t), 0)
+	var ae *Error
+	if !errors.As(err, &ae) || attempts != 2 || ae.Reason() != "gave up after 2 attempts: connection error" || ae.Err == nil {
+		t.Fatalf("err %v after %d attempts", err, attempts)
+	}
+	if !strings.HasPrefix(err.Error(), "POST /v1/chat/completions: gave up after 2 attempts: connection error: ") || strings.Contains(err.Error(), "sk-secret") {
+		t.Errorf("error %q", err)
+	}
+}
