@@ -36,7 +36,7 @@ import (
 	"strings"
 )
 
-//go:embed baseline/model.onnx baseline/config.json baseline/tokenizer.json baseline/thresholds.json decoder/model.onnx decoder/config.json decoder/tokenizer.json decoder/tokenizer_config.json
+//go:embed baseline/model.onnx baseline/config.json baseline/tokenizer.json baseline/thresholds.json decoder/model.onnx decoder/config.json decoder/tokenizer.json decoder/tokenizer_config.json decoder/thresholds.json
 var files embed.FS
 
 // Prefix marks a builtin model reference in a job config.

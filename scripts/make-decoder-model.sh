@@ -18,7 +18,9 @@
 #      (conv-decoder, the baseline's sizes, offsets all ≤ 0: each token sees
 #      itself and the 28 tokens before it), inputs input_ids, attention_mask
 #      and position_ids, as a Hugging Face …ForTokenClassification decoder
-#      export.
+#      export;
+#   4. configs/calibrate-decoder.yaml: the per-class thresholds.json, fitted
+#      on generated validation documents (seed 99), as the baseline's.
 #
 # A decoder sees only the LEFT context: the label of a token is decided from
 # that token and the ones before it, never from what follows ("Paris" in
@@ -74,5 +76,12 @@ JSON
 ./bin/piimask run configs/prepare-decoder.yaml
 ./bin/piimask run configs/prepare-decoder-templates.yaml
 ./bin/piimask run configs/train-decoder.yaml
+# 4. configs/calibrate-decoder.yaml: per-class Platt calibration and
+#    thresholds (models/decoder/thresholds.json) on generated validation
+#    documents of seed 99 (never an evaluation set); needs ONNX Runtime.
+if [ -z "${PIIMASK_ORT_LIB:-}" ] && [ ! -e third_party/onnxruntime/lib/libonnxruntime.so.1 ]; then
+  scripts/setup-onnxruntime.sh
+fi
+./bin/piimask run configs/calibrate-decoder.yaml
 echo "make-decoder-model: $(( $(date +%s) - start ))s"
 sha256sum models/decoder/*
