@@ -3,13 +3,10 @@ package jobs
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 
-	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/record"
-	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/score"
 	"github.com/piimask/piimask/stages/taxonomy"
 	"github.com/piimask/piimask/stages/write"
@@ -146,29 +143,6 @@ func (a *scoreAccumulator) finish(ctx context.Context, spec metricsSpec) (score.
 		}
 	}
 	return rep, nil
-}
-
-// readGated streams job j's input rows (its generator, or its files read
-// with its input options) through gate g: shard, counts, filters and
-// rejects, as input.produce does for evaluate. The score command's gold and
-// the report job's examples read their input this way; a filters.limit
-// stop is not an error.
-func readGated(ctx context.Context, j *config.Job, g *rowGate, emit func(record.Record) error) error {
-	row := func(r record.Record) error { return g.row(r, emit) }
-	var err error
-	if gen := j.Input.Generate; gen != nil {
-		err = generateRecords(ctx, gen, row)
-	} else {
-		var paths []string
-		if paths, err = read.Expand(j.Input.Paths); err != nil {
-			return err
-		}
-		err = read.Read(ctx, paths, readOptions(j), row, g.reject)
-	}
-	if errors.Is(err, read.ErrStop) {
-		return nil
-	}
-	return err
 }
 
 // writeJSONFile writes v as indented JSON and a newline to path atomically

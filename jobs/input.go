@@ -1,5 +1,29 @@
 package jobs
 
+// The one input path. Every job kind that reads documents reads them here,
+// so discovery, formats, schemas, filters, sharding, rejects and the reject
+// ratio behave the same in evaluate, calibrate, prepare, bench, mask, score
+// and report:
+//
+//   - discovery: input.paths through read.Expand (files, directories,
+//     globs with **), or input.generate (generateRecords);
+//   - formats and schemas: readOptions (input.format, schema, text_field,
+//     language);
+//   - rowGate: shard ownership, the read/rejected counts and metrics, the
+//     filters (languages, sample, limit) and the rejects file;
+//   - checkRejectRatio: max_reject_ratio over the gate's counts.
+//
+// The entry points: openInput, (*input).produce and (*input).finish
+// (evaluate, calibrate, prepare, bench: rejects.jsonl in the output
+// directory, gold labels mapped); newRowGate and readGated (the score
+// command's gold and the report job's examples, whose rejects were listed by
+// the run that made the predictions); newRowGate with the mask job's own
+// per-file reader (it keeps every column, reads PDFs and resumes), then
+// checkRejectRatio. Object-storage inputs are staged to local files before
+// the job runs (internal/storage). The kinds that read no rows (train, and
+// finetune, which uploads its files as they are) refuse these keys at load,
+// at the key's line (jobs/config unreadInputKeys).
+
 import (
 	"context"
 	"errors"
@@ -46,29 +70,35 @@ func openInput(job *config.Job, dir string) (*input, error) {
 	return &input{job: job, rejects: rej, labels: ls}, nil
 }
 
-// produce streams the job's records, filtered, to emit. It is a pipeline
-// source function.
+// produce streams the job's records, filtered and with their gold labels
+// mapped, to emit. It is a pipeline source function.
 func (in *input) produce(ctx context.Context, emit func(record.Record) error) error {
-	j := in.job
-	g, err := newRowGate(j, &in.counts, in.metrics, in.rejects.Write)
+	g, err := newRowGate(in.job, &in.counts, in.metrics, in.rejects.Write)
 	if err != nil {
 		return err
 	}
-	keep := func(r record.Record) error {
+	return readGated(ctx, in.job, g, func(r record.Record) error {
 		r.Gold, r.Ignored = in.labels.goldSpans(r.Gold)
 		in.counts.kept.Add(1)
 		return emit(r)
-	}
-	counted := func(r record.Record) error { return g.row(r, keep) }
+	})
+}
+
+// readGated streams job j's input rows (its generator, or its files found
+// by read.Expand and read with readOptions) through gate g: shard, counts,
+// filters and rejects. produce reads this way, as do the score command's
+// gold and the report job's examples; a filters.limit stop is not an error.
+func readGated(ctx context.Context, j *config.Job, g *rowGate, emit func(record.Record) error) error {
+	row := func(r record.Record) error { return g.row(r, emit) }
+	var err error
 	if gen := j.Input.Generate; gen != nil {
-		err = generateRecords(ctx, gen, counted)
+		err = generateRecords(ctx, gen, row)
 	} else {
 		var paths []string
-		paths, err = read.Expand(j.Input.Paths)
-		if err != nil {
+		if paths, err = read.Expand(j.Input.Paths); err != nil {
 			return err
 		}
-		err = read.Read(ctx, paths, readOptions(j), counted, g.reject)
+		err = read.Read(ctx, paths, readOptions(j), row, g.reject)
 	}
 	if errors.Is(err, read.ErrStop) {
 		return nil
@@ -77,8 +107,8 @@ func (in *input) produce(ctx context.Context, emit func(record.Record) error) er
 }
 
 // rowGate is the one path every job's input rows take, whatever reads them
-// (input.produce for evaluate, prepare and calibrate; the mask job's own
-// per-file reader): shard ownership, the read/rejected counts and metrics,
+// (readGated for evaluate, prepare, calibrate, bench, score and report; the
+// mask job's own per-file reader): shard ownership, the read/rejected counts and metrics,
 // the job's filters (languages, sample, limit) and the rejects file.
 // checkRejectRatio then applies max_reject_ratio to its counts. A gate is
 // used by one reading goroutine.
