@@ -34,15 +34,7 @@ func runShippedEval(t *testing.T, cfg string, lookup map[string]string) map[stri
 	ortlibtest.Require(t)
 	root := repoRoot(t)
 	var out bytes.Buffer
-	env := testEnv(&out)
-	cache := t.TempDir()
-	env.LookupEnv = func(k string) (string, bool) {
-		if k == "PIIMASK_CACHE_DIR" {
-			return cache, true
-		}
-		v, ok := lookup[k]
-		return v, ok
-	}
+	env := cachedEnv(t, &out, lookup)
 	wd, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
@@ -70,6 +62,22 @@ func runShippedEval(t *testing.T, cfg string, lookup map[string]string) map[stri
 		got[m.Name] = mt
 	}
 	return got
+}
+
+// cachedEnv is a test Env whose environment holds only lookup and a fresh
+// model cache (PIIMASK_CACHE_DIR).
+func cachedEnv(t *testing.T, out *bytes.Buffer, lookup map[string]string) *Env {
+	t.Helper()
+	env := testEnv(out)
+	cache := t.TempDir()
+	env.LookupEnv = func(k string) (string, bool) {
+		if k == "PIIMASK_CACHE_DIR" {
+			return cache, true
+		}
+		v, ok := lookup[k]
+		return v, ok
+	}
+	return env
 }
 
 // floors are regression floors for the default policy (rules ∪ baseline) on
@@ -204,14 +212,7 @@ func readFixtureLetter(t *testing.T, root, id string) fixtureLetter {
 func detectWithShipped(t *testing.T, cfg, name, text string) []record.Span {
 	t.Helper()
 	var out bytes.Buffer
-	env := testEnv(&out)
-	cache := t.TempDir()
-	env.LookupEnv = func(k string) (string, bool) {
-		if k == "PIIMASK_CACHE_DIR" {
-			return cache, true
-		}
-		return "", false
-	}
+	env := cachedEnv(t, &out, nil)
 	env.defaults()
 	l, err := Load(cfg, env)
 	if err != nil {
