@@ -11,7 +11,6 @@ import (
 
 	"github.com/piimask/piimask/internal/llmapi"
 	"github.com/piimask/piimask/jobs/config"
-	"github.com/piimask/piimask/stages/finetune"
 	"github.com/piimask/piimask/stages/read"
 	"github.com/piimask/piimask/stages/write"
 )
@@ -73,7 +72,7 @@ func finetuneJob(ctx context.Context, l *config.Loaded, fc *config.FinetuneJob, 
 		WarmupFraction: fc.Hyperparameters.WarmupFraction}
 	client := llmapi.New(llmapi.Config{BaseURL: fc.BaseURL, APIKey: fc.APIKey, HTTPClient: hc.http, Timeout: 5 * time.Minute})
 	env.Logger.Info("fine-tuning: uploading files", "training", len(train), "validation", len(fc.ValidationFiles), "model", fc.Model)
-	res, runErr := finetune.FineTune(ctx, client, finetune.Spec{
+	res, runErr := client.FineTune(ctx, llmapi.FineTuneSpec{
 		Model: fc.Model, Training: train, Validation: fc.ValidationFiles, Weights: fc.Weights,
 		Hyperparameters: h, Suffix: fc.Suffix, AutoStart: autoStart, Wait: wait,
 		Poller: llmapi.Poller{Interval: poll, Sleep: hc.sleep, OnStatus: func(st string) {

@@ -111,15 +111,7 @@ func runLLMEvaluate(t *testing.T, cfg, dir string) Summary {
 	if err := Run(context.Background(), l, env); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "out", "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s Summary
-	if err := json.Unmarshal(data, &s); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return readSummaryFile(t, filepath.Join(dir, "out", "summary.json"))
 }
 
 // sameMetrics compares the scores of two metrics.json files.

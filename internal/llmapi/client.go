@@ -13,7 +13,9 @@
 //	GET  /v1/batch/jobs/{id}            batch job: status, output_file, error_file
 //	POST /v1/ocr                        {model, document:{document_url}, pages} → pages[].markdown
 //
-// The fake server beside it (package fake) speaks the same wire formats.
+// FineTune strings the file and job calls into a whole fine-tuning run (the
+// finetune job's work). The fake server beside it (package fake) speaks the
+// same wire formats.
 //
 // # Requests
 //

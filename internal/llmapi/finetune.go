@@ -1,8 +1,4 @@
-// Package finetune runs a whole Mistral fine-tuning through internal/llmapi:
-// it uploads the training and validation files (purpose fine-tune), creates
-// the job and, when asked, polls it until it ends (or is validated, without
-// auto start). It holds no HTTP code of its own.
-package finetune
+package llmapi
 
 import (
 	"context"
@@ -10,12 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/piimask/piimask/internal/llmapi"
 )
 
-// Spec is a whole fine-tuning run: files to upload and the job to create.
-type Spec struct {
+// FineTuneSpec is a whole fine-tuning run: files to upload and the job to create.
+type FineTuneSpec struct {
 	Model string
 	// Training and Validation are paths of JSONL files in the Mistral chat
 	// format (the prepare job's train.jsonl and validation.jsonl).
@@ -23,7 +17,7 @@ type Spec struct {
 	Validation []string
 	// Weights are the training files' weights (nil: 1 each).
 	Weights         []float64
-	Hyperparameters llmapi.Hyperparameters
+	Hyperparameters Hyperparameters
 	Suffix          string
 	// AutoStart starts training once the files are validated. Without it
 	// the run stops at VALIDATED (a person starts the job after checking
@@ -31,50 +25,52 @@ type Spec struct {
 	AutoStart bool
 	// Wait polls until the job ends (or is validated, without AutoStart).
 	Wait   bool
-	Poller llmapi.Poller
+	Poller Poller
 }
 
-// Result is what FineTune did.
-type Result struct {
-	TrainingFiles   []llmapi.File
-	ValidationFiles []llmapi.File
-	Job             llmapi.Job
+// FineTuneResult is what FineTune did.
+type FineTuneResult struct {
+	TrainingFiles   []File
+	ValidationFiles []File
+	Job             Job
 }
 
-// upload sends the file at path with purpose fine-tune.
-func upload(ctx context.Context, c *llmapi.Client, path string) (llmapi.File, error) {
+// uploadFineTune sends the file at path with purpose fine-tune.
+func (c *Client) uploadFineTune(ctx context.Context, path string) (File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return llmapi.File{}, fmt.Errorf("upload: %w", err)
+		return File{}, fmt.Errorf("upload: %w", err)
 	}
-	return c.UploadBytes(ctx, filepath.Base(path), data, llmapi.PurposeFineTune)
+	return c.UploadBytes(ctx, filepath.Base(path), data, PurposeFineTune)
 }
 
-// FineTune uploads the files, creates the job and, with Wait, polls it until
-// it ends. A job that ends other than SUCCESS is an error naming its status.
-func FineTune(ctx context.Context, c *llmapi.Client, s Spec) (Result, error) {
-	var res Result
+// FineTune runs a whole fine-tuning: it uploads the training and
+// validation files (purpose fine-tune), creates the job and, with Wait,
+// polls it until it ends (or is validated, without AutoStart). A job that
+// ends other than SUCCESS is an error naming its status.
+func (c *Client) FineTune(ctx context.Context, s FineTuneSpec) (FineTuneResult, error) {
+	var res FineTuneResult
 	if len(s.Weights) > 0 && len(s.Weights) != len(s.Training) {
 		return res, fmt.Errorf("fine-tune: %d weights for %d training files", len(s.Weights), len(s.Training))
 	}
 	if s.Hyperparameters.TrainingSteps > 0 && s.Hyperparameters.Epochs > 0 {
 		return res, errors.New("fine-tune: give training_steps or epochs, not both")
 	}
-	req := llmapi.JobRequest{Model: s.Model, Hyperparameters: s.Hyperparameters, Suffix: s.Suffix, AutoStart: s.AutoStart}
+	req := JobRequest{Model: s.Model, Hyperparameters: s.Hyperparameters, Suffix: s.Suffix, AutoStart: s.AutoStart}
 	for i, p := range s.Training {
-		f, err := upload(ctx, c, p)
+		f, err := c.uploadFineTune(ctx, p)
 		if err != nil {
 			return res, err
 		}
 		res.TrainingFiles = append(res.TrainingFiles, f)
-		tf := llmapi.TrainingFile{FileID: f.ID, Weight: 1}
+		tf := TrainingFile{FileID: f.ID, Weight: 1}
 		if len(s.Weights) > 0 {
 			tf.Weight = s.Weights[i]
 		}
 		req.TrainingFiles = append(req.TrainingFiles, tf)
 	}
 	for _, p := range s.Validation {
-		f, err := upload(ctx, c, p)
+		f, err := c.uploadFineTune(ctx, p)
 		if err != nil {
 			return res, err
 		}
@@ -91,14 +87,14 @@ func FineTune(ctx context.Context, c *llmapi.Client, s Spec) (Result, error) {
 	}
 	p := s.Poller
 	if !s.AutoStart {
-		p.Until = func(st string) bool { return st == llmapi.StatusValidated || llmapi.Terminal(st) }
+		p.Until = func(st string) bool { return st == StatusValidated || Terminal(st) }
 	}
 	j, err = c.WaitJob(ctx, j.ID, p)
 	res.Job = j
 	if err != nil {
 		return res, fmt.Errorf("fine-tune: %w", err)
 	}
-	if llmapi.Terminal(j.Status) && j.Status != llmapi.StatusSuccess {
+	if Terminal(j.Status) && j.Status != StatusSuccess {
 		return res, fmt.Errorf("fine-tune: job %s ended %s", j.ID, j.Status)
 	}
 	return res, nil

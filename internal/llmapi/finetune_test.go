@@ -1,4 +1,4 @@
-package finetune
+package llmapi
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piimask/piimask/internal/llmapi"
 	"github.com/piimask/piimask/internal/llmapi/fake"
 )
 
@@ -36,21 +35,21 @@ func TestFineTuneFlow(t *testing.T) {
 		wantStatus string
 		wantErr    string
 	}{
-		{"success", false, true, llmapi.StatusSuccess, ""},
-		{"failed", true, true, llmapi.StatusFailed, "ended FAILED"},
-		{"validated only", false, false, llmapi.StatusValidated, ""},
+		{"success", false, true, StatusSuccess, ""},
+		{"failed", true, true, StatusFailed, "ended FAILED"},
+		{"validated only", false, false, StatusValidated, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := fake.New(fake.Options{APIKey: "k", FailFinetune: tc.fail})
 			defer srv.Close()
-			c := llmapi.New(llmapi.Config{BaseURL: srv.URL + "/v1", APIKey: "k", HTTPClient: srv.Client()})
+			c := New(Config{BaseURL: srv.URL + "/v1", APIKey: "k", HTTPClient: srv.Client()})
 			var statuses []string
 			clock := fake.NewClock()
-			res, err := FineTune(context.Background(), c, Spec{
+			res, err := c.FineTune(context.Background(), FineTuneSpec{
 				Model: "open-mistral-7b", Training: []string{train}, Validation: []string{val},
-				Hyperparameters: llmapi.Hyperparameters{TrainingSteps: 10, LearningRate: 1e-4}, Suffix: "pii",
+				Hyperparameters: Hyperparameters{TrainingSteps: 10, LearningRate: 1e-4}, Suffix: "pii",
 				AutoStart: tc.autoStart, Wait: true,
-				Poller: llmapi.Poller{Sleep: clock.Sleep, OnStatus: func(s string) { statuses = append(statuses, s) }},
+				Poller: Poller{Sleep: clock.Sleep, OnStatus: func(s string) { statuses = append(statuses, s) }},
 			})
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
@@ -62,10 +61,10 @@ func TestFineTuneFlow(t *testing.T) {
 			if res.Job.Status != tc.wantStatus {
 				t.Errorf("status %s, want %s (seen %v)", res.Job.Status, tc.wantStatus, statuses)
 			}
-			if tc.wantStatus == llmapi.StatusSuccess && !strings.HasPrefix(res.Job.FineTunedModel, "ft:open-mistral-7b:pii:") {
+			if tc.wantStatus == StatusSuccess && !strings.HasPrefix(res.Job.FineTunedModel, "ft:open-mistral-7b:pii:") {
 				t.Errorf("fine-tuned model %q", res.Job.FineTunedModel)
 			}
-			if len(statuses) < 2 || statuses[0] != llmapi.StatusValidating {
+			if len(statuses) < 2 || statuses[0] != StatusValidating {
 				t.Errorf("statuses seen %v", statuses)
 			}
 			// What reached the server: files with purpose fine-tune, and the job body.
@@ -99,17 +98,17 @@ func TestFineTuneErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		key  string
-		spec Spec
+		spec FineTuneSpec
 		want string
 	}{
-		{"bad key", "wrong-secret", Spec{Model: "m", Training: []string{train}}, "HTTP 401"},
-		{"missing file", "right", Spec{Model: "m", Training: []string{filepath.Join(dir, "nope.jsonl")}}, "no such file"},
-		{"steps and epochs", "right", Spec{Model: "m", Training: []string{train}, Hyperparameters: llmapi.Hyperparameters{TrainingSteps: 1, Epochs: 1}}, "not both"},
-		{"weights", "right", Spec{Model: "m", Training: []string{train}, Weights: []float64{1, 2}}, "weights"},
+		{"bad key", "wrong-secret", FineTuneSpec{Model: "m", Training: []string{train}}, "HTTP 401"},
+		{"missing file", "right", FineTuneSpec{Model: "m", Training: []string{filepath.Join(dir, "nope.jsonl")}}, "no such file"},
+		{"steps and epochs", "right", FineTuneSpec{Model: "m", Training: []string{train}, Hyperparameters: Hyperparameters{TrainingSteps: 1, Epochs: 1}}, "not both"},
+		{"weights", "right", FineTuneSpec{Model: "m", Training: []string{train}, Weights: []float64{1, 2}}, "weights"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := llmapi.New(llmapi.Config{BaseURL: srv.URL, APIKey: tc.key, HTTPClient: srv.Client()})
-			_, err := FineTune(context.Background(), c, tc.spec)
+			c := New(Config{BaseURL: srv.URL, APIKey: tc.key, HTTPClient: srv.Client()})
+			_, err := c.FineTune(context.Background(), tc.spec)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err %v, want %q", err, tc.want)
 			}
