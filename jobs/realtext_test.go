@@ -111,7 +111,7 @@ func TestRealisticFixtureScores(t *testing.T) {
 		t.Skip("runs the embedded models")
 	}
 	got := runShippedEval(t, "eval-realistic.yaml", nil)
-	checkFloors(t, "realistic fixture", got["rules+baseline"], floors{precision: 0.60, recall: 0.75, f2: 0.72, maxOverMask: 0.045})
+	checkFloors(t, "realistic fixture", got["rules+baseline"], floors{precision: 0.62, recall: 0.75, f2: 0.72, maxOverMask: 0.04})
 	if r, e := got["rules"].PIISpans.Precision, got["rules+baseline"].PIISpans.Recall; r == 0 || e <= got["rules"].PIISpans.Recall {
 		t.Errorf("the ensemble (recall %.4f) must find more than rules alone (recall %.4f, precision %.4f)", e, got["rules"].PIISpans.Recall, r)
 	}
@@ -131,7 +131,7 @@ func TestPresidioResearchScores(t *testing.T) {
 		t.Fatalf("presidio-research set not found under CI: %v", err)
 	}
 	got := runShippedEval(t, "eval-presidio.yaml", map[string]string{"PRESIDIO_DATASET": path})
-	checkFloors(t, "presidio-research", got["rules+baseline"], floors{precision: 0.35, recall: 0.45, f2: 0.42, maxOverMask: 0.04})
+	checkFloors(t, "presidio-research", got["rules+baseline"], floors{precision: 0.36, recall: 0.45, f2: 0.42, maxOverMask: 0.035})
 }
 
 // TestBusinessLetterDefaultPolicy runs the default mask policy's detection
@@ -163,7 +163,8 @@ func TestBusinessLetterDefaultPolicy(t *testing.T) {
 		}
 	}
 	ordinary := []string{"Dear", "Thank", "Tuesday", "weather", "lovely", "coffee", "conference", "excellent",
-		"panel", "Atlas", "Planner", "invoice", "pilot", "May", "Mondays", "Fridays", "Best", "regards", "hospitality"}
+		"panel", "Atlas", "Planner", "invoice", "pilot", "May", "Mondays", "Fridays", "Best", "regards", "hospitality",
+		"write", "call", "office", "proposal", "questions", "timeline"}
 	for _, s := range spans {
 		for _, w := range strings.FieldsFunc(text(s), func(r rune) bool { return r == ' ' || r == '\n' || r == ',' || r == '.' }) {
 			for _, o := range ordinary {
