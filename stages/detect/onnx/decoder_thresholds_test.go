@@ -17,6 +17,33 @@ import (
 	"github.com/piimask/piimask/stages/generate/docs"
 )
 
+// shippedTable materializes builtin:NAME and returns its directory and
+// thresholds.json, after checking that it is byte for byte
+// models/NAME/thresholds.json; nil when the repository ships none.
+func shippedTable(t *testing.T, name string) (string, *calibrate.Table) {
+	t.Helper()
+	dir := builtinModel(t, name)
+	shipped, err := os.ReadFile(filepath.Join("..", "..", "..", "models", name, calibrate.FileName))
+	if os.IsNotExist(err) {
+		return dir, nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, calibrate.FileName))
+	if err != nil {
+		t.Fatalf("builtin:%s lacks the shipped thresholds.json (add it to models/models.go's go:embed): %v", name, err)
+	}
+	if string(got) != string(shipped) {
+		t.Fatalf("builtin:%s's thresholds.json differs from models/%s/thresholds.json", name, name)
+	}
+	tab, err := calibrate.Load(filepath.Join(dir, calibrate.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, tab
+}
+
 // decoderOptions are the options configs/calibrate-decoder.yaml fits the
 // table with (and the evaluation configs run builtin:decoder with).
 var decoderOptions = onnx.Options{Aggregation: "simple", BatchSize: 16, MaxLength: 128, Stride: 16, LeftContext: 32}
@@ -26,22 +53,10 @@ var decoderOptions = onnx.Options{Aggregation: "simple", BatchSize: 16, MaxLengt
 // generated validation documents (seed 99, never an evaluation set), with
 // the options the decoder is run with; the onnx method applies it.
 func TestBuiltinDecoderThresholds(t *testing.T) {
-	shipped, err := os.ReadFile(filepath.Join("..", "..", "..", "models", "decoder", calibrate.FileName))
-	if err != nil {
-		t.Fatalf("models/decoder ships no thresholds.json (run configs/calibrate-decoder.yaml): %v", err)
-	}
 	rt := ortlibtest.Require(t)
-	dir := builtinModel(t, "decoder")
-	got, err := os.ReadFile(filepath.Join(dir, calibrate.FileName))
-	if err != nil {
-		t.Fatalf("builtin:decoder lacks the shipped thresholds.json (add it to models/models.go's go:embed): %v", err)
-	}
-	if string(got) != string(shipped) {
-		t.Fatal("builtin:decoder's thresholds.json differs from models/decoder/thresholds.json")
-	}
-	tab, err := calibrate.Load(filepath.Join(dir, calibrate.FileName))
-	if err != nil {
-		t.Fatal(err)
+	dir, tab := shippedTable(t, "decoder")
+	if tab == nil {
+		t.Fatal("models/decoder ships no thresholds.json (run configs/calibrate-decoder.yaml)")
 	}
 	sum, err := calibrate.FileSHA256(filepath.Join(dir, "model.onnx"))
 	if err != nil {

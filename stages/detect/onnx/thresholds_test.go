@@ -136,25 +136,10 @@ func TestThresholdsTableErrors(t *testing.T) {
 // models/baseline/thresholds.json, builtin:baseline carries it, it was
 // fitted on the shipped model.onnx, and the onnx method applies it.
 func TestBuiltinBaselineThresholds(t *testing.T) {
-	shipped, err := os.ReadFile(filepath.Join("..", "..", "..", "models", "baseline", calibrate.FileName))
-	if os.IsNotExist(err) {
-		t.Skip("models/baseline ships no thresholds.json")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	rt := ortlibtest.Require(t)
-	dir := builtinModel(t, "baseline")
-	got, err := os.ReadFile(filepath.Join(dir, calibrate.FileName))
-	if err != nil {
-		t.Fatalf("builtin:baseline lacks the shipped thresholds.json (add it to models/models.go's go:embed): %v", err)
-	}
-	if string(got) != string(shipped) {
-		t.Fatal("builtin:baseline's thresholds.json differs from models/baseline/thresholds.json")
-	}
-	tab, err := calibrate.Load(filepath.Join(dir, calibrate.FileName))
-	if err != nil {
-		t.Fatal(err)
+	dir, tab := shippedTable(t, "baseline")
+	if tab == nil {
+		t.Skip("models/baseline ships no thresholds.json")
 	}
 	if tab.ModelSHA256 == "" {
 		t.Error("the shipped table records no model_sha256")
