@@ -10,9 +10,11 @@ import (
 	"net"
 	"net/http"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sourcegraph/conc"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/piimask/piimask/stages/generate"
 )
@@ -72,45 +74,12 @@ func Load(ctx context.Context, client *http.Client, spec LoadSpec) (LoadResult, 
 		ctx, cancel = context.WithTimeout(ctx, spec.MaxDuration)
 		defer cancel()
 	}
-	var next, errs atomic.Int64
+	run := &loadRun{ctx: ctx, client: client, spec: spec, bodies: bodies}
 	lat := make([][]time.Duration, spec.Clients)
-	var wg sync.WaitGroup
+	var wg conc.WaitGroup
 	start := time.Now()
 	for c := range spec.Clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				i := next.Add(1) - 1
-				if i >= int64(spec.Requests) {
-					return
-				}
-				req, err := http.NewRequestWithContext(ctx, http.MethodPost, spec.BaseURL+spec.Path, bytes.NewReader(bodies[i%int64(len(bodies))]))
-				if err != nil {
-					errs.Add(1)
-					return
-				}
-				req.Header.Set("Content-Type", "application/json")
-				if spec.APIKey != "" {
-					req.Header.Set("Authorization", "Bearer "+spec.APIKey)
-				}
-				t0 := time.Now()
-				resp, err := client.Do(req)
-				if err != nil {
-					if ctx.Err() == nil {
-						errs.Add(1)
-					}
-					continue
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					errs.Add(1)
-					continue
-				}
-				lat[c] = append(lat[c], time.Since(t0))
-			}
-		}()
+		wg.Go(func() { lat[c] = run.client1() })
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
@@ -119,13 +88,61 @@ func Load(ctx context.Context, client *http.Client, spec LoadSpec) (LoadResult, 
 		all = append(all, l...)
 	}
 	slices.Sort(all)
-	res := LoadResult{Clients: spec.Clients, Requests: len(all), Errors: int(errs.Load()), Elapsed: elapsed}
+	res := LoadResult{Clients: spec.Clients, Requests: len(all), Errors: int(run.errs.Load()), Elapsed: elapsed}
 	if len(all) > 0 {
 		res.RPS = float64(len(all)) / elapsed.Seconds()
 		res.P50 = percentile(all, 0.50)
 		res.P95 = percentile(all, 0.95)
 	}
 	return res, nil
+}
+
+// loadRun is the state Load's clients share: the next request's index and
+// the error count.
+type loadRun struct {
+	ctx        context.Context
+	client     *http.Client
+	spec       LoadSpec
+	bodies     [][]byte
+	next, errs atomic.Int64
+}
+
+// client1 is one client: it sends one request at a time until the run's
+// requests are taken or its context ends, and returns the latencies of the
+// successful ones.
+func (r *loadRun) client1() []time.Duration {
+	var lat []time.Duration
+	for r.ctx.Err() == nil {
+		i := r.next.Add(1) - 1
+		if i >= int64(r.spec.Requests) {
+			return lat
+		}
+		req, err := http.NewRequestWithContext(r.ctx, http.MethodPost, r.spec.BaseURL+r.spec.Path, bytes.NewReader(r.bodies[i%int64(len(r.bodies))]))
+		if err != nil {
+			r.errs.Add(1)
+			return lat
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if r.spec.APIKey != "" {
+			req.Header.Set("Authorization", "Bearer "+r.spec.APIKey)
+		}
+		t0 := time.Now()
+		resp, err := r.client.Do(req)
+		if err != nil {
+			if r.ctx.Err() == nil {
+				r.errs.Add(1)
+			}
+			continue
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			r.errs.Add(1)
+			continue
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	return lat
 }
 
 // percentile of sorted durations (nearest rank).
@@ -211,37 +228,23 @@ func Bench(ctx context.Context, methods []Method, opts Options, cfg BenchConfig)
 			m.Limits.Queue = max(m.Limits.Queue, maxClients*2)
 			ms[i] = m
 		}
-		srv, err := New(ms, opts)
-		if err != nil {
-			return nil, err
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, fmt.Errorf("bench: listen: %w", err)
-		}
-		sctx, stop := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- srv.Serve(sctx, ln) }()
-		base := "http://" + ln.Addr().String()
-		for _, name := range cfg.Methods {
-			// Warm-up: a few requests so that first-call costs are not measured.
-			if _, err := Load(ctx, client, LoadSpec{BaseURL: base, Method: name, APIKey: opts.APIKey, Clients: 2, Requests: 8, Texts: cfg.Texts}); err != nil {
-				stop()
-				<-done
-				return nil, err
-			}
-			for _, c := range cfg.Clients {
-				res, err := Load(ctx, client, LoadSpec{BaseURL: base, Method: name, APIKey: opts.APIKey, Clients: c, Requests: cfg.Requests, MaxDuration: cfg.MaxDuration, Texts: cfg.Texts})
-				if err != nil {
-					stop()
-					<-done
-					return nil, err
+		err := withLoopbackServer(ctx, ms, opts, func(base string) error {
+			for _, name := range cfg.Methods {
+				// Warm-up: a few requests so that first-call costs are not measured.
+				if _, err := Load(ctx, client, LoadSpec{BaseURL: base, Method: name, APIKey: opts.APIKey, Clients: 2, Requests: 8, Texts: cfg.Texts}); err != nil {
+					return err
 				}
-				rows = append(rows, BenchRow{Method: name, Batching: batching, LoadResult: res})
+				for _, c := range cfg.Clients {
+					res, err := Load(ctx, client, LoadSpec{BaseURL: base, Method: name, APIKey: opts.APIKey, Clients: c, Requests: cfg.Requests, MaxDuration: cfg.MaxDuration, Texts: cfg.Texts})
+					if err != nil {
+						return err
+					}
+					rows = append(rows, BenchRow{Method: name, Batching: batching, LoadResult: res})
+				}
 			}
-		}
-		stop()
-		if err := <-done; err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -263,6 +266,27 @@ func Bench(ctx context.Context, methods []Method, opts Options, cfg BenchConfig)
 		return 0
 	})
 	return rows, nil
+}
+
+// withLoopbackServer serves methods on a loopback port while fn runs against
+// its base URL, then shuts the server down; the error is fn's and the
+// server's, joined.
+func withLoopbackServer(ctx context.Context, methods []Method, opts Options, fn func(base string) error) error {
+	srv, err := New(methods, opts)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("bench: listen: %w", err)
+	}
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var g errgroup.Group
+	g.Go(func() error { return srv.Serve(sctx, ln) })
+	err = fn("http://" + ln.Addr().String())
+	stop()
+	return errors.Join(err, g.Wait())
 }
 
 // WriteBenchTable writes rows as a Markdown table.

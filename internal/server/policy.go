@@ -87,7 +87,8 @@ func (s *Server) masker(p mask.Policy, prefix, shorthand string) (*mask.Masker, 
 		}
 		return prefix + "." + f
 	}
-	for _, fe := range p.Validate(&s.opts.Keys) {
+	if fes := p.Validate(&s.opts.Keys); len(fes) > 0 {
+		fe := fes[0] // the first problem is the one the response names
 		ae := errorf(http.StatusBadRequest, fe.Code, "%s: %s", field(fe.Field), fe.Message)
 		if fe.Code == "unknown_operator" {
 			ae.Message = fmt.Sprintf("%s: %s; available on this server: %s", field(fe.Field), fe.Message, strings.Join(s.operators(), ", "))

@@ -229,8 +229,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
-		s.stopBatchers(context.Background())
-		return fmt.Errorf("serve: %w", err)
+		return errors.Join(fmt.Errorf("serve: %w", err), s.stopBatchers(context.Background()))
 	case <-ctx.Done():
 	}
 	s.draining.Store(true)

@@ -415,7 +415,6 @@ type convTrainer struct {
 	opt    []adam // per parameter tensor, in params() order
 	emb    adam
 	steps  int
-	total  int // planned steps (for the schedule)
 }
 
 func newConvTrainer(w *ConvWeights, cfg Config) *convTrainer {

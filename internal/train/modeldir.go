@@ -211,7 +211,9 @@ func WriteModelDirFiles(dir string, w Exportable, labelMapJSON, tokenizerJSON []
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		if old != "" {
-			os.Rename(old, dir)
+			if rerr := os.Rename(old, dir); rerr != nil {
+				return fmt.Errorf("train: model dir %s: %w (and putting the old version back from %s failed: %v)", dir, err, old, rerr)
+			}
 		}
 		return fmt.Errorf("train: model dir %s: %w", dir, err)
 	}

@@ -85,7 +85,7 @@ func Run(t testing.TB, path string, names []string, batch, seq int, inputs [][]i
 	if err != nil {
 		t.Fatalf("session options: %v", err)
 	}
-	defer opts.Destroy()
+	defer destroy(t, "session options", opts)
 	if err := opts.SetIntraOpNumThreads(1); err != nil {
 		t.Fatalf("threads: %v", err)
 	}
@@ -93,24 +93,33 @@ func Run(t testing.TB, path string, names []string, batch, seq int, inputs [][]i
 	if err != nil {
 		t.Fatalf("load %s in ONNX Runtime: %v", path, err)
 	}
-	defer sess.Destroy()
+	defer destroy(t, "session", sess)
 	in := make([]ort.Value, len(inputs))
 	for i, data := range inputs {
 		tensor, err := ort.NewTensor(ort.NewShape(int64(batch), int64(seq)), data)
 		if err != nil {
 			t.Fatalf("input %s: %v", names[i], err)
 		}
-		defer tensor.Destroy()
+		defer destroy(t, "input "+names[i], tensor)
 		in[i] = tensor
 	}
 	out := []ort.Value{nil}
 	if err := sess.Run(in, out); err != nil {
 		t.Fatalf("run %s: %v", path, err)
 	}
-	defer out[0].Destroy()
+	defer destroy(t, "output "+output, out[0])
 	tensor, ok := out[0].(*ort.Tensor[float32])
 	if !ok {
 		t.Fatalf("output %s is %T, want float32 tensor", output, out[0])
 	}
 	return append([]float32(nil), tensor.GetData()...), append([]int64(nil), tensor.GetShape()...)
+}
+
+// destroy frees an ONNX Runtime object at the end of Run and fails the test
+// when the runtime reports an error doing so.
+func destroy(t testing.TB, what string, v interface{ Destroy() error }) {
+	t.Helper()
+	if err := v.Destroy(); err != nil {
+		t.Errorf("destroy %s: %v", what, err)
+	}
 }

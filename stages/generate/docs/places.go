@@ -157,7 +157,3 @@ var countries = []country{
 		units:   []string{"app. ##", "bureau ###", "Suite ###"},
 		domains: words("videotron.ca gmail.com sympatico.ca hotmail.com")},
 }
-
-// international places for prose mentions (cities with their country).
-var placeCountriesEN = words("Japan India Brazil Morocco Senegal Mexico Australia Ireland Portugal Greece Turkey Korea")
-var placeCountriesFR = words("Japon Inde Brésil Maroc Sénégal Mexique Australie Irlande Portugal Grèce Turquie Corée")
