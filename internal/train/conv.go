@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sync"
 
 	"github.com/piimask/piimask/internal/onnxgraph"
 	"gonum.org/v1/gonum/blas"
@@ -53,41 +52,23 @@ func NewConvWeights(cfg Config) (*ConvWeights, error) {
 	if cfg.Kind == onnxgraph.Decoder {
 		m.AuxRows = cfg.PositionBuckets
 	}
-	r := rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15))
-	normal := func(n int, std float64) []float32 {
-		s := make([]float32, n)
-		for i := range s {
-			s[i] = float32(r.NormFloat64() * std)
-		}
-		return s
-	}
-	// He-uniform for ReLU layers; the residual layers start smaller so the
-	// sum of a layer and its input keeps its scale.
-	uniform := func(in, out int, scale float64) []float32 {
-		a := scale * math.Sqrt(6/float64(in))
-		s := make([]float32, in*out)
-		for i := range s {
-			s[i] = float32((2*r.Float64() - 1) * a)
-		}
-		return s
-	}
-	m.Embedding = normal(m.VocabSize*m.EmbedDim, 1/math.Sqrt(float64(m.EmbedDim)))
+	r := newInitRNG(cfg.Seed)
+	m.Embedding = r.embedding(m.VocabSize, m.EmbedDim)
 	for l, offs := range m.Offsets {
+		// He-uniform for ReLU layers; the residual layers start smaller so
+		// the sum of a layer and its input keeps its scale.
 		scale := 1.0
 		if l > 0 {
 			scale = 0.5
 		}
+		in := len(offs) * m.InputDim(l)
 		m.Layers = append(m.Layers, onnxgraph.ConvLayer{
-			W: uniform(len(offs)*m.InputDim(l), m.Hidden, scale),
+			W: r.uniform(in*m.Hidden, scale*math.Sqrt(6/float64(in))),
 			B: make([]float32, m.Hidden),
 		})
 	}
 	m.Aux = make([]float32, m.AuxRows*m.Hidden)
-	a := math.Sqrt(6 / float64(m.Hidden+m.NumLabels))
-	m.Wout = make([]float32, m.Hidden*m.NumLabels)
-	for i := range m.Wout {
-		m.Wout[i] = float32((2*r.Float64() - 1) * a)
-	}
+	m.Wout = r.xavier(m.Hidden, m.NumLabels)
 	m.Bout = make([]float32, m.NumLabels)
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
@@ -126,25 +107,16 @@ func (cfg Config) convDefaults() Config {
 // short.
 func TrainConv(ctx context.Context, examples []Example, cfg Config) (*ConvWeights, Stats, error) {
 	cfg = cfg.convDefaults()
-	w, err := NewConvWeights(cfg)
-	if err != nil {
-		return nil, Stats{}, err
+	check := func() error {
+		if cfg.WordDropout < 0 || cfg.WordDropout >= 1 {
+			return fmt.Errorf("train: word dropout %g outside [0, 1)", cfg.WordDropout)
+		}
+		if cfg.WordDropout > 0 && (cfg.UnkID < 0 || cfg.UnkID >= cfg.VocabSize) {
+			return fmt.Errorf("train: word dropout needs an unknown-token id in the vocabulary, got %d", cfg.UnkID)
+		}
+		return nil
 	}
-	if err := CheckExamples(examples, cfg.VocabSize, cfg.NumLabels); err != nil {
-		return nil, Stats{}, err
-	}
-	if cfg.WordDropout < 0 || cfg.WordDropout >= 1 {
-		return nil, Stats{}, fmt.Errorf("train: word dropout %g outside [0, 1)", cfg.WordDropout)
-	}
-	if cfg.WordDropout > 0 && (cfg.UnkID < 0 || cfg.UnkID >= cfg.VocabSize) {
-		return nil, Stats{}, fmt.Errorf("train: word dropout needs an unknown-token id in the vocabulary, got %d", cfg.UnkID)
-	}
-	t := newConvTrainer(w, cfg)
-	st, err := loop(ctx, examples, cfg, t.step)
-	if err != nil {
-		return nil, st, err
-	}
-	return w, st, nil
+	return fit(ctx, examples, cfg, NewConvWeights, check, func(w *ConvWeights) stepFunc { return newConvTrainer(w, cfg).step })
 }
 
 // convPass is the forward state of one shard: the tokens of its sequences
@@ -279,17 +251,13 @@ func (p *convPass) forward(m *onnxgraph.ConvTagger) {
 type convGrads struct {
 	dW, dB         [][]float32
 	dAux, dWo, dBo []float32
-	dE             []float32
-	touched        []int32
-	mark           []bool
-	loss           float64
-	count          int
-	pass           convPass
+	shardSums
+	pass convPass
 }
 
 func newConvGrads(m *onnxgraph.ConvTagger) *convGrads {
 	g := &convGrads{dAux: make([]float32, len(m.Aux)), dWo: make([]float32, len(m.Wout)), dBo: make([]float32, len(m.Bout)),
-		dE: make([]float32, len(m.Embedding)), mark: make([]bool, m.VocabSize)}
+		shardSums: newShardSums(len(m.Embedding), m.VocabSize)}
 	for _, layer := range m.Layers {
 		g.dW = append(g.dW, make([]float32, len(layer.W)))
 		g.dB = append(g.dB, make([]float32, len(layer.B)))
@@ -297,20 +265,13 @@ func newConvGrads(m *onnxgraph.ConvTagger) *convGrads {
 	return g
 }
 
-func (g *convGrads) reset(d int) {
-	for l := range g.dW {
-		clear(g.dW[l])
-		clear(g.dB[l])
+// params pairs every dense parameter tensor of m with g's gradient of it.
+func (g *convGrads) params(m *onnxgraph.ConvTagger) []param {
+	var out []param
+	for l := range m.Layers {
+		out = append(out, param{m.Layers[l].W, g.dW[l]}, param{m.Layers[l].B, g.dB[l]})
 	}
-	clear(g.dAux)
-	clear(g.dWo)
-	clear(g.dBo)
-	for _, r := range g.touched {
-		clear(g.dE[int(r)*d : int(r)*d+d])
-		g.mark[r] = false
-	}
-	g.touched = g.touched[:0]
-	g.loss, g.count = 0, 0
+	return append(out, param{m.Aux, g.dAux}, param{m.Wout, g.dWo}, param{m.Bout, g.dBo})
 }
 
 // lossAndBackward turns the pass's logits into the loss of its labelled
@@ -400,10 +361,7 @@ func (g *convGrads) lossAndBackward(m *onnxgraph.ConvTagger, oWeight float32) {
 	in0 := m.InputDim(0)
 	for j := range n {
 		id := p.emb[j]
-		if !g.mark[id] {
-			g.mark[id] = true
-			g.touched = append(g.touched, int32(id))
-		}
+		g.touch(id)
 		addTo(g.dE[id*d:(id+1)*d], p.dh[j*in0:j*in0+d])
 	}
 }
@@ -412,31 +370,20 @@ type convTrainer struct {
 	w      *ConvWeights
 	cfg    Config
 	shards []*convGrads
-	opt    []adam // per parameter tensor, in params() order
-	emb    adam
-	steps  int
+	*sharded
 }
 
 func newConvTrainer(w *ConvWeights, cfg Config) *convTrainer {
 	t := &convTrainer{w: w, cfg: cfg}
+	m := &w.ConvTagger
+	var sums []*shardSums
 	for range max(1, cfg.Shards) {
-		t.shards = append(t.shards, newConvGrads(&w.ConvTagger))
+		g := newConvGrads(m)
+		t.shards = append(t.shards, g)
+		sums = append(sums, &g.shardSums)
 	}
-	for _, p := range t.params(t.shards[0]) {
-		t.opt = append(t.opt, newAdam(len(p[0])))
-	}
-	t.emb = newAdam(len(w.Embedding))
+	t.sharded = newSharded(cfg.Workers, sums, func(s int) []param { return t.shards[s].params(m) }, len(m.Embedding))
 	return t
-}
-
-// params pairs every dense parameter tensor with g's gradient of it.
-func (t *convTrainer) params(g *convGrads) [][2][]float32 {
-	m := &t.w.ConvTagger
-	var out [][2][]float32
-	for l := range m.Layers {
-		out = append(out, [2][]float32{m.Layers[l].W, g.dW[l]}, [2][]float32{m.Layers[l].B, g.dB[l]})
-	}
-	return append(out, [2][]float32{m.Aux, g.dAux}, [2][]float32{m.Wout, g.dWo}, [2][]float32{m.Bout, g.dBo})
 }
 
 // lrAt is the learning rate of step s (1-based) under cfg.Schedule.
@@ -455,59 +402,19 @@ func lrAt(cfg Config, s, total int) float64 {
 
 func (t *convTrainer) step(batch []*Example, total int) (float64, int) {
 	m := &t.w.ConvTagger
-	n := len(t.shards)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(1, t.cfg.Workers))
 	oWeight := float32(t.cfg.OWeight)
-	for s, g := range t.shards {
-		lo, hi := s*len(batch)/n, (s+1)*len(batch)/n
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			g.reset(m.EmbedDim)
-			var drop func() bool
-			if p := t.cfg.WordDropout; p > 0 {
-				r := rand.New(rand.NewPCG(t.cfg.Seed^0x5bd1e995, uint64(t.steps)<<16|uint64(s)))
-				drop = func() bool { return r.Float64() < p }
-			}
-			g.pass.load(m, batch[lo:hi], drop, t.cfg.UnkID)
-			g.pass.forward(m)
-			g.lossAndBackward(m, oWeight)
-		}()
-	}
-	wg.Wait()
-	total0 := t.shards[0]
-	d := m.EmbedDim
-	sum := t.params(total0)
-	for _, g := range t.shards[1:] {
-		for i, pg := range t.params(g) {
-			addTo(sum[i][1], pg[1])
+	compute := func(s int, part []*Example) {
+		g := t.shards[s]
+		var drop func() bool
+		if p := t.cfg.WordDropout; p > 0 {
+			r := rand.New(rand.NewPCG(t.cfg.Seed^0x5bd1e995, uint64(t.steps)<<16|uint64(s)))
+			drop = func() bool { return r.Float64() < p }
 		}
-		for _, r := range g.touched {
-			if !total0.mark[r] {
-				total0.mark[r] = true
-				total0.touched = append(total0.touched, r)
-			}
-			addTo(total0.dE[int(r)*d:int(r)*d+d], g.dE[int(r)*d:int(r)*d+d])
-		}
-		total0.loss += g.loss
-		total0.count += g.count
+		g.pass.load(m, part, drop, t.cfg.UnkID)
+		g.pass.forward(m)
+		g.lossAndBackward(m, oWeight)
 	}
-	if total0.count == 0 {
-		return 0, 0
-	}
-	t.steps++
-	update := newAdamStep(t.steps, lrAt(t.cfg, t.steps, total), total0.count).apply
-	for i, pg := range sum {
-		update(pg[0], pg[1], t.opt[i])
-	}
-	for _, r := range total0.touched {
-		o := int(r) * d
-		update(m.Embedding[o:o+d], total0.dE[o:o+d], adam{t.emb.m[o : o+d], t.emb.v[o : o+d]})
-	}
-	return total0.loss / float64(total0.count), total0.count
+	return t.sharded.step(batch, m.EmbedDim, m.Embedding, compute, func(step int) float64 { return lrAt(t.cfg, step, total) })
 }
 
 // Logits runs the model on one sequence of token ids (no padding; token type
@@ -552,10 +459,4 @@ func (w *ConvWeights) Evaluate(examples []Example) Eval {
 }
 
 // ExportONNX writes the model as an ONNX file at path (atomically).
-func (w *ConvWeights) ExportONNX(path string) error {
-	m, err := w.Model()
-	if err != nil {
-		return fmt.Errorf("train: export %s: %w", path, err)
-	}
-	return onnxgraph.WriteFile(path, m)
-}
+func (w *ConvWeights) ExportONNX(path string) error { return exportONNX(path, w.Model) }

@@ -90,45 +90,13 @@ func TestConvGradientsMatchFiniteDifferences(t *testing.T) {
 			if math.Abs(g.loss-base) > 1e-4*math.Max(1, base) {
 				t.Fatalf("training loss %g, reference forward loss %g", g.loss, base)
 			}
-			params := []struct {
-				name string
-				p, g []float32
-			}{{"embedding", w.Embedding, g.dE}, {"aux", w.Aux, g.dAux}, {"wout", w.Wout, g.dWo}, {"bout", w.Bout, g.dBo}}
+			params := []gradCheck{{"embedding", w.Embedding, g.dE}, {"aux", w.Aux, g.dAux}, {"wout", w.Wout, g.dWo}, {"bout", w.Bout, g.dBo}}
 			for l := range w.Layers {
 				params = append(params,
-					struct {
-						name string
-						p, g []float32
-					}{"w" + string(rune('1'+l)), w.Layers[l].W, g.dW[l]},
-					struct {
-						name string
-						p, g []float32
-					}{"b" + string(rune('1'+l)), w.Layers[l].B, g.dB[l]})
+					gradCheck{"w" + string(rune('1'+l)), w.Layers[l].W, g.dW[l]},
+					gradCheck{"b" + string(rune('1'+l)), w.Layers[l].B, g.dB[l]})
 			}
-			for _, p := range params {
-				checked, kinks := 0, 0
-				for i := 0; i < len(p.p); i += 1 + len(p.p)/30 {
-					const eps = 1e-3
-					old := p.p[i]
-					p.p[i] = old + eps
-					up := convLossOf(w, exs, oWeight)
-					p.p[i] = old - eps
-					down := convLossOf(w, exs, oWeight)
-					p.p[i] = old
-					num := (up - down) / (2 * eps)
-					if math.Abs((up-base)/eps-(base-down)/eps) > 5e-3+2e-2*math.Abs(num) {
-						kinks++
-						continue
-					}
-					if diff := math.Abs(num - float64(p.g[i])); diff > 5e-3+2e-2*math.Abs(num) {
-						t.Errorf("%s[%d]: backward %g, finite difference %g", p.name, i, p.g[i], num)
-					}
-					checked++
-				}
-				if checked == 0 || kinks > checked/4 {
-					t.Fatalf("%s: %d values checked, %d skipped at ReLU kinks", p.name, checked, kinks)
-				}
-			}
+			checkFiniteDifferences(t, params, 30, func() float64 { return convLossOf(w, exs, oWeight) })
 			if len(g.touched) == 0 {
 				t.Fatal("no embedding rows touched")
 			}

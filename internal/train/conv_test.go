@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -51,18 +50,7 @@ func TestConvLearnsToyTask(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			e1 := w.Evaluate(heldOut)
-			t.Logf("held-out accuracy %.3f → %.3f, entity recall %.3f → %.3f; %d steps, loss %v, %.0f tokens/s",
-				e0.Accuracy(), e1.Accuracy(), e0.EntityRecall(), e1.EntityRecall(), st.Steps, st.EpochLoss, st.TokensPerSecond)
-			if e0.Accuracy() > 0.6 {
-				t.Errorf("untrained model already at %.3f", e0.Accuracy())
-			}
-			if e1.Accuracy() < 0.95 || e1.EntityRecall() < 0.9 {
-				t.Errorf("trained accuracy %.3f, entity recall %.3f; want > 0.95 and > 0.9", e1.Accuracy(), e1.EntityRecall())
-			}
-			if n := len(st.EpochLoss); n != cfg.Epochs || st.EpochLoss[n-1] >= st.EpochLoss[0] {
-				t.Errorf("epoch losses %v do not fall", st.EpochLoss)
-			}
+			checkLearned(t, e0, w.Evaluate(heldOut), st, cfg.Epochs)
 		})
 	}
 }
@@ -79,25 +67,18 @@ func TestConvDeterminism(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := w.Model()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := onnxgraph.Marshal(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, b)
+		files = append(files, modelBytes(t, w.Model))
 	}
 	if !bytes.Equal(files[0], files[1]) || !bytes.Equal(files[0], files[2]) {
 		t.Fatal("model bytes differ between runs")
 	}
 	cfg := toyConvConfig(onnxgraph.Encoder)
 	cfg.Epochs, cfg.Shards, cfg.Seed = 2, 3, 43
-	w, _, _ := train.TrainConv(context.Background(), ex, cfg)
-	m, _ := w.Model()
-	b, _ := onnxgraph.Marshal(m)
-	if bytes.Equal(files[0], b) {
+	w, _, err := train.TrainConv(context.Background(), ex, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(files[0], modelBytes(t, w.Model)) {
 		t.Fatal("another seed gave the same model")
 	}
 }
@@ -153,38 +134,10 @@ func TestConvModelDirRunsInORT(t *testing.T) {
 				t.Errorf("config.json: %s", raw)
 			}
 			seqs := toyExamples(4, 6, true)
-			seq := 0
-			for _, s := range seqs {
-				seq = max(seq, len(s.IDs))
-			}
-			batch := len(seqs)
-			ids, mask, aux := make([]int64, batch*seq), make([]int64, batch*seq), make([]int64, batch*seq)
-			offsets := make([]int, batch)
-			for b, s := range seqs {
-				if kind == onnxgraph.Decoder {
-					offsets[b] = seq - len(s.IDs)
-				}
-				for j, id := range s.IDs {
-					p := b*seq + offsets[b] + j
-					ids[p], mask[p] = int64(id), 1
-					if kind == onnxgraph.Decoder {
-						aux[p] = int64(j)
-					}
-				}
-			}
-			logits, _ := onnxgraphtest.Run(t, filepath.Join(dir, train.ModelFile), kind.InputNames(), batch, seq,
-				[][]int64{ids, mask, aux}, onnxgraph.LogitsName)
-			worst := 0.0
-			for b, s := range seqs {
-				want := w.Logits(s.IDs)
-				for j := range s.IDs {
-					for c := range toyLabels {
-						g := logits[(b*seq+offsets[b]+j)*toyLabels+c]
-						worst = math.Max(worst, math.Abs(float64(g-want[j][c])))
-					}
-				}
-			}
-			if worst > 1e-4 {
+			in := newORTBatch(kind, seqs, 0)
+			logits, _ := onnxgraphtest.Run(t, filepath.Join(dir, train.ModelFile), kind.InputNames(), len(seqs), in.seq,
+				[][]int64{in.ids, in.mask, in.aux}, onnxgraph.LogitsName)
+			if worst := in.maxDiff(logits, seqs, w.Logits); worst > 1e-4 {
 				t.Fatalf("ORT and Go logits differ by %g", worst)
 			}
 		})

@@ -2,7 +2,6 @@ package train
 
 import (
 	"math"
-	"sync"
 
 	"github.com/piimask/piimask/internal/onnxgraph"
 )
@@ -10,37 +9,24 @@ import (
 // grads holds one shard's gradient sums and scratch space.
 type grads struct {
 	dW1, dB1, dAux, dW2, dB2 []float32
-	dE                       []float32 // VocabSize×EmbedDim, only touched rows non-zero
-	touched                  []int32
-	mark                     []bool
-	loss                     float64
-	count                    int
-	ctx                      []int
-	x, h, z, dh              []float32
+	shardSums
+	ctx         []int
+	x, h, z, dh []float32
 }
 
 func newGrads(m *onnxgraph.WindowMLP) *grads {
 	return &grads{
 		dW1: make([]float32, len(m.W1)), dB1: make([]float32, len(m.B1)), dAux: make([]float32, len(m.Aux)),
 		dW2: make([]float32, len(m.W2)), dB2: make([]float32, len(m.B2)),
-		dE: make([]float32, len(m.Embedding)), mark: make([]bool, m.VocabSize),
-		ctx: make([]int, m.Width()), x: make([]float32, m.Width()*m.EmbedDim),
+		shardSums: newShardSums(len(m.Embedding), m.VocabSize),
+		ctx:       make([]int, m.Width()), x: make([]float32, m.Width()*m.EmbedDim),
 		h: make([]float32, m.Hidden), z: make([]float32, m.NumLabels), dh: make([]float32, m.Hidden),
 	}
 }
 
-func (g *grads) reset(d int) {
-	clear(g.dW1)
-	clear(g.dB1)
-	clear(g.dAux)
-	clear(g.dW2)
-	clear(g.dB2)
-	for _, r := range g.touched {
-		clear(g.dE[int(r)*d : int(r)*d+d])
-		g.mark[r] = false
-	}
-	g.touched = g.touched[:0]
-	g.loss, g.count = 0, 0
+// params pairs the window MLP's dense tensors with g's gradients of them.
+func (g *grads) params(m *onnxgraph.WindowMLP) []param {
+	return []param{{m.W1, g.dW1}, {m.B1, g.dB1}, {m.Aux, g.dAux}, {m.W2, g.dW2}, {m.B2, g.dB2}}
 }
 
 // adam is the optimizer state of one parameter tensor.
@@ -52,20 +38,19 @@ type trainer struct {
 	w      *Weights
 	cfg    Config
 	shards []*grads
-	opt    map[string]adam
-	steps  int
+	*sharded
 }
 
 func newTrainer(w *Weights, cfg Config) *trainer {
-	t := &trainer{w: w, cfg: cfg, opt: map[string]adam{}}
-	n := max(1, cfg.Shards)
-	for range n {
-		t.shards = append(t.shards, newGrads(&w.WindowMLP))
-	}
+	t := &trainer{w: w, cfg: cfg}
 	m := &w.WindowMLP
-	for name, p := range map[string][]float32{"w1": m.W1, "b1": m.B1, "aux": m.Aux, "w2": m.W2, "b2": m.B2, "emb": m.Embedding} {
-		t.opt[name] = newAdam(len(p))
+	var sums []*shardSums
+	for range max(1, cfg.Shards) {
+		g := newGrads(m)
+		t.shards = append(t.shards, g)
+		sums = append(sums, &g.shardSums)
 	}
+	t.sharded = newSharded(cfg.Workers, sums, func(s int) []param { return t.shards[s].params(m) }, len(m.Embedding))
 	return t
 }
 
@@ -73,59 +58,12 @@ func newTrainer(w *Weights, cfg Config) *trainer {
 // its number of labelled tokens.
 func (t *trainer) step(batch []*Example) (float64, int) {
 	m := &t.w.WindowMLP
-	n := len(t.shards)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(1, t.cfg.Workers))
-	for s, g := range t.shards {
-		lo, hi := s*len(batch)/n, (s+1)*len(batch)/n
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			g.reset(m.EmbedDim)
-			for _, ex := range batch[lo:hi] {
-				accumulate(m, g, ex)
-			}
-		}()
-	}
-	wg.Wait()
-	// Sum shards into shard 0, in shard order (deterministic).
-	total := t.shards[0]
-	d := m.EmbedDim
-	for _, g := range t.shards[1:] {
-		addTo(total.dW1, g.dW1)
-		addTo(total.dB1, g.dB1)
-		addTo(total.dAux, g.dAux)
-		addTo(total.dW2, g.dW2)
-		addTo(total.dB2, g.dB2)
-		for _, r := range g.touched {
-			if !total.mark[r] {
-				total.mark[r] = true
-				total.touched = append(total.touched, r)
-			}
-			addTo(total.dE[int(r)*d:int(r)*d+d], g.dE[int(r)*d:int(r)*d+d])
+	compute := func(s int, part []*Example) {
+		for _, ex := range part {
+			accumulate(m, t.shards[s], ex)
 		}
-		total.loss += g.loss
-		total.count += g.count
 	}
-	if total.count == 0 {
-		return 0, 0
-	}
-	t.steps++
-	update := newAdamStep(t.steps, t.cfg.LearningRate, total.count).apply
-	update(m.W1, total.dW1, t.opt["w1"])
-	update(m.B1, total.dB1, t.opt["b1"])
-	update(m.Aux, total.dAux, t.opt["aux"])
-	update(m.W2, total.dW2, t.opt["w2"])
-	update(m.B2, total.dB2, t.opt["b2"])
-	// Lazy Adam on the embedding: only rows this batch touched move.
-	e := t.opt["emb"]
-	for _, r := range total.touched {
-		o := int(r) * d
-		update(m.Embedding[o:o+d], total.dE[o:o+d], adam{e.m[o : o+d], e.v[o : o+d]})
-	}
-	return total.loss / float64(total.count), total.count
+	return t.sharded.step(batch, m.EmbedDim, m.Embedding, compute, func(int) float64 { return t.cfg.LearningRate })
 }
 
 // Adam's decay rates and epsilon, shared by both trainers.
@@ -243,10 +181,7 @@ func accumulate(m *onnxgraph.WindowMLP, g *grads, ex *Example) {
 		addTo(g.dAux[a*hd:(a+1)*hd], dh)
 		for w := range width {
 			id := g.ctx[w]
-			if !g.mark[id] {
-				g.mark[id] = true
-				g.touched = append(g.touched, int32(id))
-			}
+			g.touch(id)
 			de := g.dE[id*d : (id+1)*d]
 			for i := range d {
 				xi := w*d + i

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/piimask/piimask/internal/onnxgraph"
+	"github.com/piimask/piimask/internal/onnxgraph/onnxpb"
 )
 
 // IgnoreLabel marks a token that has no training label (special tokens,
@@ -167,32 +168,49 @@ func NewWeights(cfg Config) (*Weights, error) {
 	if cfg.VocabSize <= 0 || cfg.NumLabels <= 0 {
 		return nil, fmt.Errorf("train: vocabulary size %d and label count %d must be positive", cfg.VocabSize, cfg.NumLabels)
 	}
-	r := rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15))
-	normal := func(n int, std float64) []float32 {
-		s := make([]float32, n)
-		for i := range s {
-			s[i] = float32(r.NormFloat64() * std)
-		}
-		return s
-	}
-	xavier := func(in, out int) []float32 {
-		a := math.Sqrt(6 / float64(in+out))
-		s := make([]float32, in*out)
-		for i := range s {
-			s[i] = float32((2*r.Float64() - 1) * a)
-		}
-		return s
-	}
-	m.Embedding = normal(m.VocabSize*m.EmbedDim, 1/math.Sqrt(float64(m.EmbedDim)))
-	m.W1 = xavier(m.Width()*m.EmbedDim, m.Hidden)
+	r := newInitRNG(cfg.Seed)
+	m.Embedding = r.embedding(m.VocabSize, m.EmbedDim)
+	m.W1 = r.xavier(m.Width()*m.EmbedDim, m.Hidden)
 	m.B1 = make([]float32, m.Hidden)
 	m.Aux = make([]float32, m.AuxRows*m.Hidden)
-	m.W2 = xavier(m.Hidden, m.NumLabels)
+	m.W2 = r.xavier(m.Hidden, m.NumLabels)
 	m.B2 = make([]float32, m.NumLabels)
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
 	return &Weights{WindowMLP: m, MaxPositions: cfg.MaxPositions}, nil
+}
+
+// initRNG draws initial weights from a PCG seeded by Config.Seed; both
+// trainers draw from it in a fixed order.
+type initRNG struct{ r *rand.Rand }
+
+func newInitRNG(seed uint64) initRNG {
+	return initRNG{rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))}
+}
+
+// embedding is a vocab×d table of N(0, 1/d) values.
+func (g initRNG) embedding(vocab, d int) []float32 {
+	s := make([]float32, vocab*d)
+	std := 1 / math.Sqrt(float64(d))
+	for i := range s {
+		s[i] = float32(g.r.NormFloat64() * std)
+	}
+	return s
+}
+
+// uniform is n values drawn uniformly from (-a, a).
+func (g initRNG) uniform(n int, a float64) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32((2*g.r.Float64() - 1) * a)
+	}
+	return s
+}
+
+// xavier is an in×out matrix with Xavier-uniform initialisation.
+func (g initRNG) xavier(in, out int) []float32 {
+	return g.uniform(in*out, math.Sqrt(6/float64(in+out)))
 }
 
 // CheckExamples reports the first example whose ids or labels are out of range.
@@ -218,17 +236,36 @@ func CheckExamples(examples []Example, vocabSize, numLabels int) error {
 // bit for bit, unless TimeBudget cuts the run short.
 func Train(ctx context.Context, examples []Example, cfg Config) (*Weights, Stats, error) {
 	cfg = cfg.Defaults()
-	w, err := NewWeights(cfg)
+	return fit(ctx, examples, cfg, NewWeights, nil, func(w *Weights) stepFunc {
+		t := newTrainer(w, cfg)
+		return func(batch []*Example, _ int) (float64, int) { return t.step(batch) }
+	})
+}
+
+// stepFunc runs one optimizer step on a batch, given the planned number of
+// steps; it returns the batch's mean loss and labelled token count.
+type stepFunc = func(batch []*Example, total int) (float64, int)
+
+// fit is what Train and TrainConv share: it builds the weights for cfg,
+// checks the examples, then cfg with check (nil: nothing more to check), and
+// runs loop with the step of the trainer newStep makes for the weights.
+func fit[W any](ctx context.Context, examples []Example, cfg Config, build func(Config) (W, error), check func() error, newStep func(W) stepFunc) (W, Stats, error) {
+	var none W
+	w, err := build(cfg)
 	if err != nil {
-		return nil, Stats{}, err
+		return none, Stats{}, err
 	}
 	if err := CheckExamples(examples, cfg.VocabSize, cfg.NumLabels); err != nil {
-		return nil, Stats{}, err
+		return none, Stats{}, err
 	}
-	t := newTrainer(w, cfg)
-	st, err := loop(ctx, examples, cfg, func(batch []*Example, _ int) (float64, int) { return t.step(batch) })
+	if check != nil {
+		if err := check(); err != nil {
+			return none, Stats{}, err
+		}
+	}
+	st, err := loop(ctx, examples, cfg, newStep(w))
 	if err != nil {
-		return nil, st, err
+		return none, st, err
 	}
 	return w, st, nil
 }
@@ -245,7 +282,7 @@ func plannedSteps(n int, cfg Config) int {
 // loop runs the epochs: a seeded shuffle per epoch, batches of cfg.BatchSize,
 // one call of step per batch (with the planned number of steps), and the
 // stopping rules.
-func loop(ctx context.Context, examples []Example, cfg Config, step func(batch []*Example, total int) (float64, int)) (Stats, error) {
+func loop(ctx context.Context, examples []Example, cfg Config, step stepFunc) (Stats, error) {
 	if len(examples) == 0 {
 		return Stats{}, fmt.Errorf("train: no examples")
 	}
@@ -380,8 +417,11 @@ func (e *Eval) add(gold, pred int) {
 }
 
 // ExportONNX writes the model as an ONNX file at path (atomically).
-func (w *Weights) ExportONNX(path string) error {
-	m, err := w.Model()
+func (w *Weights) ExportONNX(path string) error { return exportONNX(path, w.Model) }
+
+// exportONNX writes the graph model builds as an ONNX file at path.
+func exportONNX(path string, model func() (*onnxpb.ModelProto, error)) error {
+	m, err := model()
 	if err != nil {
 		return fmt.Errorf("train: export %s: %w", path, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,18 +36,7 @@ func TestLearnsToyTask(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			e1 := w.Evaluate(heldOut)
-			t.Logf("held-out accuracy %.3f → %.3f, entity recall %.3f → %.3f; %d steps, loss %v, %.0f tokens/s",
-				e0.Accuracy(), e1.Accuracy(), e0.EntityRecall(), e1.EntityRecall(), st.Steps, st.EpochLoss, st.TokensPerSecond)
-			if e0.Accuracy() > 0.6 {
-				t.Errorf("untrained model already at %.3f: the task is too easy to prove learning", e0.Accuracy())
-			}
-			if e1.Accuracy() < 0.95 || e1.EntityRecall() < 0.9 {
-				t.Errorf("trained accuracy %.3f, entity recall %.3f; want > 0.95 and > 0.9", e1.Accuracy(), e1.EntityRecall())
-			}
-			if n := len(st.EpochLoss); n != cfg.Epochs || st.EpochLoss[n-1] >= st.EpochLoss[0] {
-				t.Errorf("epoch losses %v do not fall", st.EpochLoss)
-			}
+			checkLearned(t, e0, w.Evaluate(heldOut), st, cfg.Epochs)
 			if st.StoppedBy != "epochs" || st.Steps != cfg.Epochs*50 {
 				t.Errorf("stopped by %q after %d steps", st.StoppedBy, st.Steps)
 			}
@@ -79,15 +67,7 @@ func TestDeterminism(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := w.Model()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := onnxgraph.Marshal(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
+		return modelBytes(t, w.Model)
 	}
 	a, b, c := run(7, 1), run(7, 3), run(8, 2)
 	if !bytes.Equal(a, b) {
@@ -186,45 +166,13 @@ func TestModelDirRunsInORT(t *testing.T) {
 			}
 
 			seqs := toyExamples(4, 6, true)
-			seq := 0
-			for _, s := range seqs {
-				seq = max(seq, len(s.IDs))
-			}
-			batch := len(seqs)
-			ids, mask, aux := make([]int64, batch*seq), make([]int64, batch*seq), make([]int64, batch*seq)
-			offsets := make([]int, batch)
-			for b, s := range seqs {
-				if kind == onnxgraph.Decoder { // decoders are padded on the left
-					offsets[b] = seq - len(s.IDs)
-				}
-				for j := range seq {
-					aux[b*seq+j] = 1
-				}
-				for j, id := range s.IDs {
-					p := b*seq + offsets[b] + j
-					ids[p], mask[p] = int64(id), 1
-					aux[p] = 0
-					if kind == onnxgraph.Decoder {
-						aux[p] = int64(j)
-					}
-				}
-			}
-			logits, shape := onnxgraphtest.Run(t, filepath.Join(dir, train.ModelFile), kind.InputNames(), batch, seq,
-				[][]int64{ids, mask, aux}, onnxgraph.LogitsName)
+			in := newORTBatch(kind, seqs, 1)
+			logits, shape := onnxgraphtest.Run(t, filepath.Join(dir, train.ModelFile), kind.InputNames(), len(seqs), in.seq,
+				[][]int64{in.ids, in.mask, in.aux}, onnxgraph.LogitsName)
 			if shape[2] != toyLabels {
 				t.Fatalf("shape %v", shape)
 			}
-			worst := 0.0
-			for b, s := range seqs {
-				want := w.Logits(s.IDs)
-				for j := range s.IDs {
-					for c := range toyLabels {
-						g := logits[(b*seq+offsets[b]+j)*toyLabels+c]
-						worst = math.Max(worst, math.Abs(float64(g-want[j][c])))
-					}
-				}
-			}
-			if worst > 1e-5 {
+			if worst := in.maxDiff(logits, seqs, w.Logits); worst > 1e-5 {
 				t.Fatalf("ORT and Go logits differ by %g", worst)
 			}
 		})
