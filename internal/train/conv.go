@@ -376,13 +376,8 @@ type convTrainer struct {
 func newConvTrainer(w *ConvWeights, cfg Config) *convTrainer {
 	t := &convTrainer{w: w, cfg: cfg}
 	m := &w.ConvTagger
-	var sums []*shardSums
-	for range max(1, cfg.Shards) {
-		g := newConvGrads(m)
-		t.shards = append(t.shards, g)
-		sums = append(sums, &g.shardSums)
-	}
-	t.sharded = newSharded(cfg.Workers, sums, func(s int) []param { return t.shards[s].params(m) }, len(m.Embedding))
+	t.shards, t.sharded = newShards(cfg, len(m.Embedding), func() *convGrads { return newConvGrads(m) },
+		func(g *convGrads) *shardSums { return &g.shardSums }, func(g *convGrads) []param { return g.params(m) })
 	return t
 }
 

@@ -44,13 +44,8 @@ type trainer struct {
 func newTrainer(w *Weights, cfg Config) *trainer {
 	t := &trainer{w: w, cfg: cfg}
 	m := &w.WindowMLP
-	var sums []*shardSums
-	for range max(1, cfg.Shards) {
-		g := newGrads(m)
-		t.shards = append(t.shards, g)
-		sums = append(sums, &g.shardSums)
-	}
-	t.sharded = newSharded(cfg.Workers, sums, func(s int) []param { return t.shards[s].params(m) }, len(m.Embedding))
+	t.shards, t.sharded = newShards(cfg, len(m.Embedding), func() *grads { return newGrads(m) },
+		func(g *grads) *shardSums { return &g.shardSums }, func(g *grads) []param { return g.params(m) })
 	return t
 }
 

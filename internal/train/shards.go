@@ -67,14 +67,23 @@ type sharded struct {
 	steps  int // optimizer steps taken
 }
 
-// newSharded sets up the shared step over sums, with Adam state sized from
-// shard 0's params and the embedding's length.
-func newSharded(workers int, sums []*shardSums, params func(s int) []param, embeddingLen int) *sharded {
-	t := &sharded{workers: max(1, workers), sums: sums, params: params, emb: newAdam(embeddingLen)}
-	for _, p := range params(0) {
+// newShards makes cfg.Shards (at least one) shard gradients with newG and
+// the shared step over them: sums and params give a shard's sparse sums and
+// dense tensors; the Adam state is sized from shard 0's tensors and the
+// embedding's length.
+func newShards[G any](cfg Config, embeddingLen int, newG func() G, sums func(G) *shardSums, params func(G) []param) ([]G, *sharded) {
+	var shards []G
+	t := &sharded{workers: max(1, cfg.Workers), emb: newAdam(embeddingLen)}
+	for range max(1, cfg.Shards) {
+		g := newG()
+		shards = append(shards, g)
+		t.sums = append(t.sums, sums(g))
+	}
+	t.params = func(s int) []param { return params(shards[s]) }
+	for _, p := range t.params(0) {
 		t.opt = append(t.opt, newAdam(len(p.p)))
 	}
-	return t
+	return shards, t
 }
 
 // step resets every shard, runs compute(s, part) for each shard s on its
