@@ -13,8 +13,9 @@ func newBenchCmd(g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bench BENCH.yaml",
 		Short: "Measure methods' speed by text length and with 1, 2, 4, 8 workers",
-		Long: `Run a bench job (kind: bench): every configured method on generated
-documents of short, medium and long texts (latency p50/p95, docs/s, tokens/s),
+		Long: `Run a bench job (kind: bench): every configured method on documents
+made from its input (input.generate or files, read like every job's input)
+joined into short, medium and long texts (latency p50/p95, docs/s, tokens/s),
 then sequential vs concurrent processing (throughput and speed-up against one
 worker). Every ratio compares figures measured in the same run. Writes
 <output.dir>/bench.json and prints the tables.`,

@@ -53,6 +53,7 @@ func TestValidateRejectsWhatRunRejects(t *testing.T) {
 		{"train conv key on mlp", "kind: train\noutput: {dir: " + dir + "}\ntrain:\n  dataset: d\n  tokenizer: t.json\n  schedule: linear\n",
 			[]int{6}, "applies to conv-encoder"},
 		{"report", "kind: report\n" + gen + "report:\n  context: -1\n", []int{5}, "must not be negative"},
+		{"report reject ratio", "kind: report\n" + gen + "max_reject_ratio: 0.2\n", []int{4}, "applied max_reject_ratio"},
 		{"bench bucket", "kind: bench\n" + gen + "methods: [{name: r, type: rules}]\nbench:\n  concurrency_length: huge\n",
 			[]int{6}, "names no bucket"},
 		{"train filters", "kind: train\noutput: {dir: " + dir + "}\ntrain:\n  dataset: d\n  tokenizer: t.json\nfilters:\n  languages: [fr]\n",

@@ -9,7 +9,8 @@ import (
 // config (input, filters, shard, max_reject_ratio), and why. Every kind not
 // listed reads all of it through the one input path (jobs/input.go:
 // discovery, formats, schemas, filters, sharding, rejects and the reject
-// ratio): evaluate, calibrate, prepare, mask, report and bench.
+// ratio): evaluate, calibrate, prepare, mask and bench; report reads all
+// but max_reject_ratio (its rejects are counted, not checked).
 type unreadInput struct {
 	keys   []string
 	reason string
@@ -21,6 +22,9 @@ func unreadInputKeys(kind string) (unreadInput, bool) {
 	case "train":
 		return unreadInput{keys: []string{"input", "filters", "shard", "max_reject_ratio"},
 			reason: "a train job reads no input documents: it trains on the prepared dataset (train.dataset)"}, true
+	case "report":
+		return unreadInput{keys: []string{"max_reject_ratio"},
+			reason: "a report job re-reads its input only for example errors; the evaluate run that made the results applied max_reject_ratio"}, true
 	case "finetune":
 		// input.generate has its own problem (checkSections).
 		return unreadInput{keys: []string{"input.format", "input.schema", "input.language", "input.text_field",

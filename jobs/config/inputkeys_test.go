@@ -9,7 +9,7 @@ import (
 // An input key a job kind ignores is a problem at the key's own line; the
 // kinds that read their input accept the same keys.
 func TestUnreadInputKeys(t *testing.T) {
-	rules := Rules{Kinds: []string{"evaluate", "train", "finetune", "bench"}, MethodTypes: []string{"rules"}, NoInput: []string{"train"}}
+	rules := Rules{Kinds: []string{"evaluate", "train", "finetune", "bench", "report"}, MethodTypes: []string{"rules"}, NoInput: []string{"train"}}
 	train := "train: {dataset: d, tokenizer: t.json}\n"
 	finetune := "finetune: {model: m, api_key: \"${K:-k}\"}\n"
 	for _, tc := range []struct {
@@ -25,6 +25,8 @@ func TestUnreadInputKeys(t *testing.T) {
 			[]string{"4 max_reject_ratio", "5 shard.count"}},
 		{"finetune format and sample", "kind: finetune\noutput: {dir: o}\n" + finetune + "input:\n  paths: [t.jsonl]\n  format: jsonl\nfilters:\n  sample: {rate: 0.5}\n",
 			[]string{"6 input.format", "8 filters.sample"}},
+		{"report reject ratio", "kind: report\noutput: {dir: o}\ninput: {paths: [x.jsonl]}\nfilters: {limit: 3}\nmax_reject_ratio: 0.1\n",
+			[]string{"5 max_reject_ratio"}},
 		{"finetune paths alone", "kind: finetune\noutput: {dir: o}\n" + finetune + "input: {paths: [t.jsonl]}\n", nil},
 		{"train without input", "kind: train\noutput: {dir: o}\n" + train, nil},
 		{"evaluate filters", "kind: evaluate\noutput: {dir: o}\nmethods: [{name: r, type: rules}]\ninput: {paths: [x.jsonl], format: jsonl}\nfilters: {limit: 3}\nshard: {count: 2}\nmax_reject_ratio: 0.1\n", nil},
