@@ -1,5 +1,3 @@
-// Package labels holds the AI4Privacy PII class taxonomy (the 200k dataset's
-// names) that piimask speaks by default.
 package labels
 
 // classes is the AI4Privacy 200k class list, grouped as in its documentation.

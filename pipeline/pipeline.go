@@ -1,10 +1,3 @@
-// Package pipeline is piimask's streaming engine: stages connected by bounded
-// channels, stages with bounded parallelism that keep input order, cancellation
-// through context.Context, and first-error-stops-everything semantics.
-//
-// It knows nothing about PII, records or file formats: a stage is a function,
-// and the engine only moves values between stages. Panics inside a stage are
-// caught and returned as errors.
 package pipeline
 
 import (

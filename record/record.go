@@ -1,8 +1,3 @@
-// Package record defines the one record type that flows through every piimask
-// pipeline, and helpers that convert between Unicode code-point offsets (the
-// offsets AI4Privacy data and every piimask output use) and Go byte offsets.
-//
-// It imports nothing from the rest of the project.
 package record
 
 import (

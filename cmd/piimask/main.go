@@ -1,5 +1,3 @@
-// Command piimask evaluates and applies PII masking in batch jobs driven by
-// YAML configs. Run `piimask --help` for the commands.
 package main
 
 import (

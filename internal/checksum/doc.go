@@ -20,4 +20,7 @@
 // | US SSN            | SSN                       | —                           | SSA structural rules               |
 // | French NIR        | NIR                       | NIRKey                      | 97 − (number mod 97)               |
 // | BIC / SWIFT       | BIC                       | —                           | ISO 9362 structure, ISO 3166 code  |
+//
+// Used by stages/detect/rules and stages/detect/pattern (validators) and by
+// stages/mask and stages/generate (valid fake values).
 package checksum

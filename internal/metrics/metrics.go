@@ -1,12 +1,3 @@
-// Package metrics is piimask's Prometheus instrumentation: one registry per
-// job run (never the global default registry), metric names and units per the
-// Prometheus conventions under the piimask_ prefix, and the three ways out of
-// a batch job (a /metrics endpoint while it runs, a Pushgateway push, a
-// node_exporter textfile).
-//
-// Label values come only from bounded sets: stage names fixed in code, method
-// names from the job config, and the job's class list (any other class is
-// counted as "other"). Nothing derived from document data becomes a label.
 package metrics
 
 import (

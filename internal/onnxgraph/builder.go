@@ -1,6 +1,3 @@
-// Package onnxgraph writes standard ONNX models (opset 17, IR version 8) from
-// Go: a small graph Builder over the generated onnx.proto types, and the
-// architectures piimask trains itself (see WindowMLP).
 package onnxgraph
 
 import (

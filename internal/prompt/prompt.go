@@ -1,11 +1,3 @@
-// Package prompt builds the chat prompts of the LLM methods and of the LLM
-// fine-tuning file, and turns the model's JSON answer back into exact
-// character spans.
-//
-// Templates are Go text/template files (templates/system.<lang>.tmpl and
-// templates/user.<lang>.tmpl, embedded; a directory with files of the same
-// names overrides them). The system template sees .Classes (the job's label
-// set, sorted) and .Language; the user template sees .Text.
 package prompt
 
 import (

@@ -1,6 +1,3 @@
-// Package detect defines the PII detection method interface and a registry of
-// method constructors keyed by the `type` of a method in a job config.
-// Implementations live in sub-packages (rules, onnx, llm, gold).
 package detect
 
 import (

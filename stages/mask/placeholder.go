@@ -1,4 +1,3 @@
-// Package mask replaces detected PII spans in a text with replacement strings.
 package mask
 
 import (

@@ -1,5 +1,3 @@
-// Package tokenize turns text into model tokens with character offsets, aligns
-// gold spans to token labels (BIO) and back, and cuts long texts into windows.
 package tokenize
 
 // Encoding is the result of tokenizing one text, in the shape Hugging Face

@@ -1,8 +1,3 @@
-// Package onnxgraphtest runs ONNX models in the real ONNX Runtime for tests:
-// it finds libonnxruntime (env PIIMASK_ORT_LIB, else the file
-// scripts/setup-onnxruntime.sh installs at
-// third_party/onnxruntime/lib/libonnxruntime.so.1), initializes the runtime
-// once per process and runs a model on int64 inputs.
 package onnxgraphtest
 
 import (

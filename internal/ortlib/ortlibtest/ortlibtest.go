@@ -1,5 +1,3 @@
-// Package ortlibtest gives tests a ready ONNX Runtime, or skips them when the
-// library is absent — unless CI is set, where absence is a failure.
 package ortlibtest
 
 import (

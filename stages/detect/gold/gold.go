@@ -1,6 +1,3 @@
-// Package gold is the "gold" detection method: it answers with the record's
-// own gold spans (the dataset's labels), so labelled data can be masked
-// exactly and the masking operators tested without detection errors.
 package gold
 
 import (

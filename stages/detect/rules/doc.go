@@ -91,4 +91,8 @@
 // texts). TestGolden pins the output on 9.5k documents. Consequence of the
 // scopes: an IPv6 or MAC address, or an L…/M… Litecoin address, written
 // without any decimal digit is not seen.
+//
+// Main types: Method and Options; Register adds the type to a
+// detect.Registry. It runs in the detect stage of every job and is the first
+// member of the default ensemble.
 package rules

@@ -1,5 +1,3 @@
-// Package pdftest makes the PDF fixtures of the tests that read PDFs
-// (stages/pdf, internal/server): made in the test, never checked in.
 package pdftest
 
 import (
