@@ -157,20 +157,11 @@ func (m *ConvTagger) Model() (*onnxpb.ModelProto, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	b := NewBuilder("piimask_conv_tagger_" + string(m.Kind))
-	bs := []Dim{Sym("batch"), Sym("sequence")}
-	names := m.Kind.InputNames()
-	ids := b.Input(names[0], Int64, bs...)
-	mask := b.Input(names[1], Int64, bs...)
-	aux := b.Input(names[2], Int64, bs...)
+	b, ids, mask, aux := newModelBuilder("piimask_conv_tagger_", m.Kind)
 
 	v, d, f, h, l := int64(m.VocabSize), int64(m.EmbedDim), int64(m.NumFeatures), int64(m.Hidden), int64(m.NumLabels)
 	emb := b.FloatInit("embedding.weight", []int64{v, d}, m.Embedding)
-	auxName := "token_type_embeddings.weight"
-	if m.Kind == Decoder {
-		auxName = "position_embeddings.weight"
-	}
-	auxW := b.FloatInit(auxName, []int64{int64(m.AuxRows), h}, m.Aux)
+	auxW := b.auxEmbedding(m.Kind, m.AuxRows, m.Hidden, m.Aux)
 	wout := b.FloatInit("classifier.weight", []int64{h, l}, m.Wout)
 	bout := b.FloatInit("classifier.bias", []int64{l}, m.Bout)
 
@@ -272,16 +263,7 @@ func (m *ConvTagger) Forward(ids, mask, aux []int64) []float32 {
 			z := y[j*hd : (j+1)*hd]
 			copy(z, layer.B)
 			if li == 0 {
-				a := 0
-				switch {
-				case aux != nil:
-					a = int(aux[j])
-				case m.Kind == Decoder:
-					a = j
-				}
-				if m.Kind == Decoder {
-					a = max(0, min(a, m.AuxRows-1))
-				}
+				a := auxIndex(m.Kind, aux, j, m.AuxRows)
 				for k, v := range m.Aux[a*hd : (a+1)*hd] {
 					z[k] += v
 				}

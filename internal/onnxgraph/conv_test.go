@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/piimask/piimask/internal/onnxgraph"
@@ -63,19 +61,7 @@ func TestConvValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := randomConv(onnxgraph.Encoder, encOffsets, 3, 1)
 			tc.change(m)
-			err := m.Validate()
-			if tc.want == "" {
-				if err != nil {
-					t.Fatalf("unexpected error %v", err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("error %v, want it to mention %q", err, tc.want)
-			}
-			if _, err := m.Model(); err == nil {
-				t.Fatal("Model built an invalid model")
-			}
+			checkValidate(t, m, tc.want)
 		})
 	}
 }
@@ -101,73 +87,15 @@ func TestConvGraphMatchesForwardInORT(t *testing.T) {
 	for i, tc := range tests {
 		t.Run(fmt.Sprintf("%s_%d_leftpad_%v", tc.kind, len(tc.offsets), tc.leftPad), func(t *testing.T) {
 			m := randomConv(tc.kind, tc.offsets, tc.features, uint64(i+1))
-			model, err := m.Model()
-			if err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join(t.TempDir(), "model.onnx")
-			if err := onnxgraph.WriteFile(path, model); err != nil {
-				t.Fatal(err)
-			}
 			seqs := [][]int64{
 				{2, 5, 9, 39, 0, 3, 12, 17, 21, 22, 8, 4, 6, 30, 31, 33, 1, 2, 3, 4, 5},
 				{7, 8, 1, 30},
 				{11},
 			}
-			const seq = 21
-			batch := len(seqs)
-			ids := make([]int64, batch*seq)
-			mask := make([]int64, batch*seq)
-			aux := make([]int64, batch*seq)
-			for b, s := range seqs {
-				off := 0
-				if tc.leftPad {
-					off = seq - len(s)
-				}
-				for j := range seq {
-					ids[b*seq+j] = 13 // any id: padding is masked out
-					aux[b*seq+j] = 1
-				}
-				for j, id := range s {
-					ids[b*seq+off+j] = id
-					mask[b*seq+off+j] = 1
-					if tc.kind == onnxgraph.Decoder {
-						aux[b*seq+off+j] = int64(j)
-					} else {
-						aux[b*seq+off+j] = int64(j % 2)
-					}
-				}
-			}
-			got, shape := onnxgraphtest.Run(t, path, tc.kind.InputNames(), batch, seq, [][]int64{ids, mask, aux}, onnxgraph.LogitsName)
-			if want := []int64{int64(batch), seq, int64(m.NumLabels)}; !equal(shape, want) {
-				t.Fatalf("logits shape %v, want %v", shape, want)
-			}
-			maxDiff := 0.0
-			for b, s := range seqs {
-				off := 0
-				if tc.leftPad {
-					off = seq - len(s)
-				}
-				var a []int64
-				if tc.kind == onnxgraph.Encoder {
-					a = make([]int64, len(s))
-					for j := range a {
-						a[j] = int64(j % 2)
-					}
-				}
-				want := m.Forward(s, nil, a)
-				for j := range s {
-					for c := range m.NumLabels {
-						g := got[((b*seq)+off+j)*m.NumLabels+c]
-						w := want[j*m.NumLabels+c]
-						maxDiff = math.Max(maxDiff, math.Abs(float64(g-w)))
-					}
-				}
-			}
+			maxDiff := ortMaxDiff(t, m, tc.kind, m.NumLabels, seqs, 13, tc.leftPad) // any pad id: padding is masked out
 			if maxDiff > 1e-4 {
 				t.Fatalf("ORT and Go forward differ by %g", maxDiff)
 			}
-			t.Logf("max |ORT - Go| = %.2g", maxDiff)
 		})
 	}
 }

@@ -118,22 +118,13 @@ func (m *WindowMLP) Model() (*onnxpb.ModelProto, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	b := NewBuilder("piimask_window_mlp_" + string(m.Kind))
-	bs := []Dim{Sym("batch"), Sym("sequence")}
-	names := m.Kind.InputNames()
-	ids := b.Input(names[0], Int64, bs...)
-	mask := b.Input(names[1], Int64, bs...)
-	aux := b.Input(names[2], Int64, bs...)
+	b, ids, mask, aux := newModelBuilder("piimask_window_mlp_", m.Kind)
 
 	v, d, h, l := int64(m.VocabSize), int64(m.EmbedDim), int64(m.Hidden), int64(m.NumLabels)
 	emb := b.FloatInit("embedding.weight", []int64{v, d}, m.Embedding)
 	w1 := b.FloatInit("dense.weight", []int64{int64(m.Width()) * d, h}, m.W1)
 	b1 := b.FloatInit("dense.bias", []int64{h}, m.B1)
-	auxName := "token_type_embeddings.weight"
-	if m.Kind == Decoder {
-		auxName = "position_embeddings.weight"
-	}
-	auxW := b.FloatInit(auxName, []int64{int64(m.AuxRows), h}, m.Aux)
+	auxW := b.auxEmbedding(m.Kind, m.AuxRows, m.Hidden, m.Aux)
 	w2 := b.FloatInit("classifier.weight", []int64{h, l}, m.W2)
 	b2 := b.FloatInit("classifier.bias", []int64{l}, m.B2)
 	pad := b.Int64Init("pad_id", nil, int64(m.PadID))
@@ -236,16 +227,7 @@ func (m *WindowMLP) Forward(ids, mask, aux []int64) []float32 {
 				}
 			}
 		}
-		a := 0
-		switch {
-		case aux != nil:
-			a = int(aux[j])
-		case m.Kind == Decoder:
-			a = j
-		}
-		if m.Kind == Decoder {
-			a = max(0, min(a, m.AuxRows-1))
-		}
+		a := auxIndex(m.Kind, aux, j, m.AuxRows)
 		auxRow := m.Aux[a*hd : (a+1)*hd]
 		z := out[j*l : (j+1)*l]
 		copy(z, m.B2)
@@ -261,4 +243,42 @@ func (m *WindowMLP) Forward(ids, mask, aux []int64) []float32 {
 		}
 	}
 	return out
+}
+
+// newModelBuilder starts the graph of a model of kind: a builder named
+// prefix+kind and the three int64 [batch, sequence] inputs (both axes
+// dynamic) of kind.InputNames().
+func newModelBuilder(prefix string, kind Kind) (b *Builder, ids, mask, aux string) {
+	b = NewBuilder(prefix + string(kind))
+	bs := []Dim{Sym("batch"), Sym("sequence")}
+	names := kind.InputNames()
+	return b, b.Input(names[0], Int64, bs...), b.Input(names[1], Int64, bs...), b.Input(names[2], Int64, bs...)
+}
+
+// auxEmbedding adds the rows × hidden table the third input indexes: token
+// type embeddings (Encoder) or position embeddings (Decoder).
+func (b *Builder) auxEmbedding(kind Kind, rows, hidden int, data []float32) string {
+	name := "token_type_embeddings.weight"
+	if kind == Decoder {
+		name = "position_embeddings.weight"
+	}
+	return b.FloatInit(name, []int64{int64(rows), int64(hidden)}, data)
+}
+
+// auxIndex is the aux table row of token j in the Go forward passes: aux[j]
+// when aux is given, else the position j for a decoder (0 for an encoder);
+// a decoder's position is clipped to the table's rows, as the graph's Clip
+// does.
+func auxIndex(kind Kind, aux []int64, j, rows int) int {
+	a := 0
+	switch {
+	case aux != nil:
+		a = int(aux[j])
+	case kind == Decoder:
+		a = j
+	}
+	if kind == Decoder {
+		a = max(0, min(a, rows-1))
+	}
+	return a
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/piimask/piimask/internal/onnxgraph"
 	"github.com/piimask/piimask/internal/onnxgraph/onnxgraphtest"
+	"github.com/piimask/piimask/internal/onnxgraph/onnxpb"
 )
 
 func randomModel(kind onnxgraph.Kind, left, right int, seed uint64) *onnxgraph.WindowMLP {
@@ -50,19 +51,7 @@ func TestValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := randomModel(onnxgraph.Encoder, 2, 1, 1)
 			tc.change(m)
-			err := m.Validate()
-			if tc.want == "" {
-				if err != nil {
-					t.Fatalf("unexpected error %v", err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("error %v, want it to mention %q", err, tc.want)
-			}
-			if _, err := m.Model(); err == nil {
-				t.Fatal("Model built an invalid model")
-			}
+			checkValidate(t, m, tc.want)
 		})
 	}
 }
@@ -86,70 +75,12 @@ func TestGraphMatchesForwardInORT(t *testing.T) {
 	for i, tc := range tests {
 		t.Run(fmt.Sprintf("%s_left%d_right%d", tc.kind, tc.left, tc.right), func(t *testing.T) {
 			m := randomModel(tc.kind, tc.left, tc.right, uint64(i+1))
-			model, err := m.Model()
-			if err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join(t.TempDir(), "model.onnx")
-			if err := onnxgraph.WriteFile(path, model); err != nil {
-				t.Fatal(err)
-			}
-			// Three sequences of lengths 7, 4 and 1, padded to 7.
+			// Three sequences of lengths 7, 4 and 1, padded to 7 with the pad id.
 			seqs := [][]int64{{2, 5, 9, 39, 0, 3, 12}, {7, 8, 1, 30}, {11}}
-			const seq = 7
-			batch := len(seqs)
-			ids := make([]int64, batch*seq)
-			mask := make([]int64, batch*seq)
-			aux := make([]int64, batch*seq)
-			for b, s := range seqs {
-				off := 0
-				if tc.leftPad {
-					off = seq - len(s)
-				}
-				for j := range seq {
-					ids[b*seq+j] = int64(m.PadID)
-					aux[b*seq+j] = 1 // HF puts position 1 on left padding
-				}
-				for j, id := range s {
-					ids[b*seq+off+j] = id
-					mask[b*seq+off+j] = 1
-					if tc.kind == onnxgraph.Decoder {
-						aux[b*seq+off+j] = int64(j)
-					} else {
-						aux[b*seq+off+j] = int64(j % 2) // exercise both token types
-					}
-				}
-			}
-			got, shape := onnxgraphtest.Run(t, path, tc.kind.InputNames(), batch, seq, [][]int64{ids, mask, aux}, onnxgraph.LogitsName)
-			if want := []int64{int64(batch), seq, int64(m.NumLabels)}; !equal(shape, want) {
-				t.Fatalf("logits shape %v, want %v", shape, want)
-			}
-			maxDiff := 0.0
-			for b, s := range seqs {
-				off := 0
-				if tc.leftPad {
-					off = seq - len(s)
-				}
-				var a []int64
-				if tc.kind == onnxgraph.Encoder {
-					a = make([]int64, len(s))
-					for j := range a {
-						a[j] = int64(j % 2)
-					}
-				}
-				want := m.Forward(s, nil, a)
-				for j := range s {
-					for c := range m.NumLabels {
-						g := got[((b*seq)+off+j)*m.NumLabels+c]
-						w := want[j*m.NumLabels+c]
-						maxDiff = math.Max(maxDiff, math.Abs(float64(g-w)))
-					}
-				}
-			}
+			maxDiff := ortMaxDiff(t, m, tc.kind, m.NumLabels, seqs, int64(m.PadID), tc.leftPad)
 			if maxDiff > 1e-5 {
 				t.Fatalf("ORT and Go forward differ by %g", maxDiff)
 			}
-			t.Logf("max |ORT - Go| = %.2g", maxDiff)
 		})
 	}
 }
@@ -188,4 +119,105 @@ func equal(a, b []int64) bool {
 		}
 	}
 	return true
+}
+
+// forwardModel is a model with a Go forward pass and its ONNX graph.
+type forwardModel interface {
+	Model() (*onnxpb.ModelProto, error)
+	Forward(ids, mask, aux []int64) []float32
+}
+
+// ortMaxDiff writes m's graph, runs it in ONNX Runtime on seqs padded to the
+// longest (with padID, on the left when leftPad; padded positions get aux 1,
+// the position HF puts on left padding), the encoder's token types
+// alternating 0, 1 to exercise both, and returns the largest difference
+// from the Go forward pass of each sequence alone. It fails the test unless
+// the logits have shape [batch, seq, labels].
+func ortMaxDiff(t *testing.T, m forwardModel, kind onnxgraph.Kind, labels int, seqs [][]int64, padID int64, leftPad bool) float64 {
+	t.Helper()
+	model, err := m.Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "model.onnx")
+	if err := onnxgraph.WriteFile(path, model); err != nil {
+		t.Fatal(err)
+	}
+	seq := 0
+	for _, s := range seqs {
+		seq = max(seq, len(s))
+	}
+	batch := len(seqs)
+	ids := make([]int64, batch*seq)
+	mask := make([]int64, batch*seq)
+	aux := make([]int64, batch*seq)
+	offset := func(s []int64) int {
+		if leftPad {
+			return seq - len(s)
+		}
+		return 0
+	}
+	for b, s := range seqs {
+		off := offset(s)
+		for j := range seq {
+			ids[b*seq+j] = padID
+			aux[b*seq+j] = 1
+		}
+		for j, id := range s {
+			ids[b*seq+off+j] = id
+			mask[b*seq+off+j] = 1
+			if kind == onnxgraph.Decoder {
+				aux[b*seq+off+j] = int64(j)
+			} else {
+				aux[b*seq+off+j] = int64(j % 2)
+			}
+		}
+	}
+	got, shape := onnxgraphtest.Run(t, path, kind.InputNames(), batch, seq, [][]int64{ids, mask, aux}, onnxgraph.LogitsName)
+	if want := []int64{int64(batch), int64(seq), int64(labels)}; !equal(shape, want) {
+		t.Fatalf("logits shape %v, want %v", shape, want)
+	}
+	maxDiff := 0.0
+	for b, s := range seqs {
+		off := offset(s)
+		var a []int64
+		if kind == onnxgraph.Encoder {
+			a = make([]int64, len(s))
+			for j := range a {
+				a[j] = int64(j % 2)
+			}
+		}
+		want := m.Forward(s, nil, a)
+		for j := range s {
+			for c := range labels {
+				g := got[((b*seq)+off+j)*labels+c]
+				w := want[j*labels+c]
+				maxDiff = math.Max(maxDiff, math.Abs(float64(g-w)))
+			}
+		}
+	}
+	t.Logf("max |ORT - Go| = %.2g", maxDiff)
+	return maxDiff
+}
+
+// checkValidate fails unless m.Validate reports an error mentioning want
+// (none when want is empty) and, for an invalid m, Model refuses to build.
+func checkValidate(t *testing.T, m interface {
+	Validate() error
+	Model() (*onnxpb.ModelProto, error)
+}, want string) {
+	t.Helper()
+	err := m.Validate()
+	if want == "" {
+		if err != nil {
+			t.Fatalf("unexpected error %v", err)
+		}
+		return
+	}
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %v, want it to mention %q", err, want)
+	}
+	if _, err := m.Model(); err == nil {
+		t.Fatal("Model built an invalid model")
+	}
 }
