@@ -206,12 +206,9 @@ type Counts struct {
 
 // NewCounts returns empty counts.
 func NewCounts() *Counts {
-	return &Counts{
-		Version:   CountsVersion,
-		Classes:   map[string]*ClassCounts{},
-		Confusion: map[string]map[string]int64{},
-		Languages: map[string]*Totals{},
-	}
+	c := &Counts{}
+	c.init()
+	return c
 }
 
 // UnknownLanguage is the per-language key of documents without a language.
@@ -279,12 +276,7 @@ func (c *Counts) Add(other *Counts) {
 	addClasses(c.Classes, other.Classes)
 	addConfusion(c.Confusion, other.Confusion)
 	for lang, t := range other.Languages {
-		dst := c.Languages[lang]
-		if dst == nil {
-			dst = &Totals{}
-			c.Languages[lang] = dst
-		}
-		dst.Add(t)
+		entry(c.Languages, lang).Add(t)
 	}
 }
 
@@ -299,12 +291,7 @@ func (c *Counts) AddDoc(d *DocCounts) {
 	if lang == "" {
 		lang = UnknownLanguage
 	}
-	dst := c.Languages[lang]
-	if dst == nil {
-		dst = &Totals{}
-		c.Languages[lang] = dst
-	}
-	dst.Add(&d.Totals)
+	entry(c.Languages, lang).Add(&d.Totals)
 }
 
 // Clone returns a deep copy of c.
@@ -318,14 +305,19 @@ func (c *Counts) Clone() *Counts {
 // Labels returns every class seen in gold or predictions, sorted.
 func (c *Counts) Labels() []string { return slices.Sorted(maps.Keys(c.Classes)) }
 
+// entry returns m[key], adding a zero value first when m lacks it.
+func entry[T any](m map[string]*T, key string) *T {
+	v := m[key]
+	if v == nil {
+		v = new(T)
+		m[key] = v
+	}
+	return v
+}
+
 func addClasses(dst, src map[string]*ClassCounts) {
 	for label, cc := range src {
-		d := dst[label]
-		if d == nil {
-			d = &ClassCounts{}
-			dst[label] = d
-		}
-		d.Add(cc)
+		entry(dst, label).Add(cc)
 	}
 }
 
@@ -344,12 +336,7 @@ func addGroups(dst *map[string]*GroupCounts, src map[string]*GroupCounts) {
 		if *dst == nil {
 			*dst = map[string]*GroupCounts{}
 		}
-		d := (*dst)[g]
-		if d == nil {
-			d = &GroupCounts{}
-			(*dst)[g] = d
-		}
-		d.Add(gc)
+		entry(*dst, g).Add(gc)
 	}
 }
 

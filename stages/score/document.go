@@ -23,34 +23,17 @@ func ScoreDocument(gold, pred []record.Span, language string) DocCounts {
 	d.Pred = int64(len(p))
 
 	classes := map[string]*ClassCounts{}
-	class := func(label string) *ClassCounts {
-		c := classes[label]
-		if c == nil {
-			c = &ClassCounts{}
-			classes[label] = c
-		}
-		return c
-	}
+	class := func(label string) *ClassCounts { return entry(classes, label) }
 	for _, s := range g {
 		class(s.Label).Gold++
 	}
 	for _, s := range p {
 		class(s.Label).Pred++
 	}
-	// Both lists are sorted by the same key order: merge-walk for strict TPs.
-	for i, j := 0, 0; i < len(g) && j < len(p); {
-		switch c := compareSpan(g[i], p[j]); {
-		case c == 0:
-			d.TP++
-			class(g[i].Label).TP++
-			i++
-			j++
-		case c < 0:
-			i++
-		default:
-			j++
-		}
-	}
+	strictMatches(g, p, func(s record.Span) {
+		d.TP++
+		class(s.Label).TP++
+	})
 	if d.TP == d.Gold && d.TP == d.Pred {
 		d.ExactMatchDocs = 1
 	}
@@ -252,22 +235,25 @@ func confusion(gold, pred []record.Span) map[string]map[string]int64 {
 // leak returns the size of the union of gold spans and how much of it the
 // union of predicted spans leaves uncovered.
 func leak(gold, pred []record.Span) (goldCP, leaked int64) {
-	gu := union(gold)
-	pu := union(pred)
-	var covered int64
-	j := 0
-	for _, g := range gu {
-		goldCP += int64(g.End - g.Start)
-		for j < len(pu) && pu[j].End <= g.Start {
+	return leakAgainst(union(gold), union(pred))
+}
+
+// strictMatches calls hit for every gold span of g that p holds too (same
+// label, start and end); both are de-duplicated and sorted by compareSpan,
+// so one merge walk finds them.
+func strictMatches(g, p []record.Span, hit func(record.Span)) {
+	for i, j := 0, 0; i < len(g) && j < len(p); {
+		switch c := compareSpan(g[i], p[j]); {
+		case c == 0:
+			hit(g[i])
+			i++
+			j++
+		case c < 0:
+			i++
+		default:
 			j++
 		}
-		for k := j; k < len(pu) && pu[k].Start < g.End; k++ {
-			if ov := overlapLen(g, pu[k]); ov > 0 {
-				covered += int64(ov)
-			}
-		}
 	}
-	return goldCP, goldCP - covered
 }
 
 // union merges spans sorted by start into disjoint, sorted intervals (labels

@@ -207,32 +207,14 @@ func (s *Scorer) Score(text string, gold, pred []record.Span, language string) D
 	// Entity groups.
 	gg, pg := toGroups(g), toGroups(p)
 	groups := map[string]*GroupCounts{}
-	group := func(name string) *GroupCounts {
-		c := groups[name]
-		if c == nil {
-			c = &GroupCounts{}
-			groups[name] = c
-		}
-		return c
-	}
+	group := func(name string) *GroupCounts { return entry(groups, name) }
 	for _, sp := range gg {
 		group(sp.Label).Strict.Gold++
 	}
 	for _, sp := range pg {
 		group(sp.Label).Strict.Pred++
 	}
-	for i, j := 0, 0; i < len(gg) && j < len(pg); {
-		switch c := compareSpan(gg[i], pg[j]); {
-		case c == 0:
-			group(gg[i].Label).Strict.TP++
-			i++
-			j++
-		case c < 0:
-			i++
-		default:
-			j++
-		}
-	}
+	strictMatches(gg, pg, func(s record.Span) { group(s.Label).Strict.TP++ })
 	gm, pm := gg, pg
 	if s.settings.MergeAdjacent {
 		gm, pm = mergeAdjacent(gg, runes), mergeAdjacent(pg, runes)
