@@ -763,29 +763,23 @@ func buildJSON(g *gen) *document {
 		g.name(h, p, nameFull)
 		h.lit(`"`)
 	}
-	h.lit("," + nl)
-	key(h, "email")
-	str(h, "EMAIL", p.email)
-	if g.p(0.5) {
+	// field writes `,"k": "v"` with v labelled; maybe does so with
+	// probability prob, drawing v (with the generator) only then.
+	field := func(k, label, v string) {
 		h.lit("," + nl)
-		key(h, "phone")
-		str(h, "PHONENUMBER", g.phone(p.country))
+		key(h, k)
+		str(h, label, v)
 	}
-	if g.p(0.4) {
-		h.lit("," + nl)
-		key(h, "username")
-		str(h, "USERNAME", p.username)
+	maybe := func(prob float64, k, label string, v func() string) {
+		if g.p(prob) {
+			field(k, label, v())
+		}
 	}
-	if g.p(0.4) {
-		h.lit("," + nl)
-		key(h, "city")
-		str(h, "CITY", g.city(p.country))
-	}
-	if g.p(0.3) {
-		h.lit("," + nl)
-		key(h, "last_login_ip")
-		str(h, "IPV4", g.v.Draw("IPV4", g.fr))
-	}
+	field("email", "EMAIL", p.email)
+	maybe(0.5, "phone", "PHONENUMBER", func() string { return g.phone(p.country) })
+	maybe(0.4, "username", "USERNAME", func() string { return p.username })
+	maybe(0.4, "city", "CITY", func() string { return g.city(p.country) })
+	maybe(0.3, "last_login_ip", "IPV4", func() string { return g.v.Draw("IPV4", g.fr) })
 	fields := [][2]string{{"status", pick(g, []string{"active", "suspended", "pending"})}, {"plan", pick(g, []string{"premium", "free", "team"})},
 		{"locale", g.tr("en-GB", "fr-FR")}, {"newsletter", pick(g, []string{"true", "false"})}, {"theme", pick(g, []string{"dark", "light"})},
 		{"two_factor", pick(g, []string{"true", "false"})}, {"source", pick(g, []string{"web", "ios", "android", "import"})},
