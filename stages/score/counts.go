@@ -112,9 +112,7 @@ type Totals struct {
 	Docs           int64 `json:"docs"`
 	ExactMatchDocs int64 `json:"exact_match_docs"`
 	// Gold, Pred and TP are strict counts over de-duplicated spans.
-	Gold int64 `json:"gold"`
-	Pred int64 `json:"pred"`
-	TP   int64 `json:"tp"`
+	MatchCounts
 	// Schemas are the nervaluate counts over all classes.
 	Schemas SchemaSet `json:"schemas"`
 	// GoldCodePoints is the size of the union of gold spans; LeakedCodePoints
@@ -139,9 +137,7 @@ func (t *Totals) Add(o *Totals) {
 	t.Tokens.Add(o.Tokens)
 	t.Docs += o.Docs
 	t.ExactMatchDocs += o.ExactMatchDocs
-	t.Gold += o.Gold
-	t.Pred += o.Pred
-	t.TP += o.TP
+	t.MatchCounts.Add(o.MatchCounts)
 	t.Schemas.Add(o.Schemas)
 	t.GoldCodePoints += o.GoldCodePoints
 	t.LeakedCodePoints += o.LeakedCodePoints
@@ -149,9 +145,8 @@ func (t *Totals) Add(o *Totals) {
 
 // ClassCounts are the summable counts of one class.
 type ClassCounts struct {
-	Gold int64 `json:"gold"`
-	Pred int64 `json:"pred"`
-	TP   int64 `json:"tp"`
+	// Gold, Pred and TP are strict counts over de-duplicated spans.
+	MatchCounts
 	// Schemas are nervaluate counts from spans of this class only.
 	Schemas SchemaSet `json:"schemas"`
 	// Characters are the character-view counts of this class (gold
@@ -163,9 +158,7 @@ type ClassCounts struct {
 // Add sums o into c.
 func (c *ClassCounts) Add(o *ClassCounts) {
 	c.Characters.Add(o.Characters)
-	c.Gold += o.Gold
-	c.Pred += o.Pred
-	c.TP += o.TP
+	c.MatchCounts.Add(o.MatchCounts)
 	c.Schemas.Add(o.Schemas)
 }
 
