@@ -6,8 +6,6 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/apache/arrow/go/v17/arrow/ipc"
-	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/piimask/piimask/stages/tokenize"
@@ -93,13 +91,6 @@ func pairs(o [][2]int32) [][]int32 {
 	return out
 }
 
-// rowSink is one output file of one split.
-type rowSink interface {
-	write(r Row) error
-	commit() error
-	abort()
-}
-
 // TokenWriterOptions configure a TokenWriter.
 type TokenWriterOptions struct {
 	// Dir receives <split>.parquet and/or <split>.arrow for every split.
@@ -119,7 +110,7 @@ type TokenWriterOptions struct {
 // concurrent use.
 type TokenWriter struct {
 	opts   TokenWriterOptions
-	sinks  map[string][]rowSink
+	sinks  map[string][]*write.BatchWriter[Row]
 	counts map[string]int
 	closed bool
 }
@@ -132,18 +123,11 @@ func NewTokenWriter(o TokenWriterOptions) (*TokenWriter, error) {
 	if o.BatchRows <= 0 {
 		o.BatchRows = 1000
 	}
-	w := &TokenWriter{opts: o, sinks: map[string][]rowSink{}, counts: map[string]int{}}
+	w := &TokenWriter{opts: o, sinks: map[string][]*write.BatchWriter[Row]{}, counts: map[string]int{}}
+	t := tokenTable(o.TypeIDs)
 	for _, split := range SplitNames() {
-		if o.Parquet {
-			s, err := newParquetSink(filepath.Join(o.Dir, split+".parquet"), o)
-			if err != nil {
-				w.Abort()
-				return nil, err
-			}
-			w.sinks[split] = append(w.sinks[split], s)
-		}
-		if o.Arrow {
-			s, err := newArrowSink(filepath.Join(o.Dir, split+".arrow"), o)
+		for _, f := range o.formats() {
+			s, err := write.NewBatchWriter(filepath.Join(o.Dir, split+f.Ext()), f, t, write.WithBatchRows(o.BatchRows))
 			if err != nil {
 				w.Abort()
 				return nil, err
@@ -152,6 +136,18 @@ func NewTokenWriter(o TokenWriterOptions) (*TokenWriter, error) {
 		}
 	}
 	return w, nil
+}
+
+// formats lists the chosen formats: Parquet first, then Arrow.
+func (o TokenWriterOptions) formats() []write.Format {
+	var fs []write.Format
+	if o.Parquet {
+		fs = append(fs, write.Parquet)
+	}
+	if o.Arrow {
+		fs = append(fs, write.Arrow)
+	}
+	return fs
 }
 
 // Write appends a row to its split's files.
@@ -169,7 +165,7 @@ func (w *TokenWriter) Write(r Row) error {
 			r.ID, r.Window, n, len(r.AttentionMask), len(r.Labels), len(r.Offsets), len(r.TokenTypeIDs))
 	}
 	for _, s := range sinks {
-		if err := s.write(r); err != nil {
+		if err := s.Write(r); err != nil {
 			return fmt.Errorf("token dataset: document %s window %d: %w", r.ID, r.Window, err)
 		}
 	}
@@ -195,7 +191,7 @@ func (w *TokenWriter) Close() error {
 	w.closed = true
 	for _, split := range SplitNames() {
 		for _, s := range w.sinks[split] {
-			if err := s.commit(); err != nil {
+			if err := s.Commit(); err != nil {
 				w.abortAll()
 				return err
 			}
@@ -213,73 +209,28 @@ func (w *TokenWriter) Abort() {
 func (w *TokenWriter) abortAll() {
 	for _, ss := range w.sinks {
 		for _, s := range ss {
-			s.abort()
+			s.Abort()
 		}
 	}
 }
 
-type parquetSink struct {
-	f       *write.AtomicFile
-	typed   *parquet.GenericWriter[pqRow]
-	untyped *parquet.GenericWriter[pqRowNoTypes]
-	batch   int
-	pending int
+// tokenTable is the columnar layout of the dataset: Parquet (zstd) from
+// pqRow or, without token_type_ids, pqRowNoTypes, written row by row, and
+// ArrowSchema for Arrow.
+func tokenTable(typeIDs bool) write.Table[Row] {
+	zstd := parquet.Compression(&parquet.Zstd)
+	pq := write.ParquetStructs(func(r Row) pqRowNoTypes {
+		return pqRowNoTypes{r.ID, r.Language, int32(r.Window), r.InputIDs, r.AttentionMask, r.Labels, pairs(r.Offsets), r.Split}
+	}, false, zstd)
+	if typeIDs {
+		pq = write.ParquetStructs(func(r Row) pqRow {
+			return pqRow{r.ID, r.Language, int32(r.Window), r.InputIDs, r.AttentionMask, r.TokenTypeIDs, r.Labels, pairs(r.Offsets), r.Split}
+		}, false, zstd)
+	}
+	return write.Table[Row]{Parquet: pq, Arrow: ArrowSchema(typeIDs), ArrowAppender: func(b *array.RecordBuilder) func(Row) {
+		return func(r Row) { appendRow(b, r, typeIDs) }
+	}}
 }
-
-func newParquetSink(path string, o TokenWriterOptions) (*parquetSink, error) {
-	f, err := write.CreateAtomic(path)
-	if err != nil {
-		return nil, err
-	}
-	s := &parquetSink{f: f, batch: o.BatchRows}
-	opts := []parquet.WriterOption{parquet.Compression(&parquet.Zstd)}
-	if o.TypeIDs {
-		s.typed = parquet.NewGenericWriter[pqRow](f, opts...)
-	} else {
-		s.untyped = parquet.NewGenericWriter[pqRowNoTypes](f, opts...)
-	}
-	return s, nil
-}
-
-func (s *parquetSink) write(r Row) error {
-	var err error
-	if s.typed != nil {
-		_, err = s.typed.Write([]pqRow{{r.ID, r.Language, int32(r.Window), r.InputIDs, r.AttentionMask, r.TokenTypeIDs, r.Labels, pairs(r.Offsets), r.Split}})
-	} else {
-		_, err = s.untyped.Write([]pqRowNoTypes{{r.ID, r.Language, int32(r.Window), r.InputIDs, r.AttentionMask, r.Labels, pairs(r.Offsets), r.Split}})
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", s.f.Path(), err)
-	}
-	if s.pending++; s.pending >= s.batch {
-		s.pending = 0
-		if s.typed != nil {
-			err = s.typed.Flush()
-		} else {
-			err = s.untyped.Flush()
-		}
-		if err != nil {
-			return fmt.Errorf("write %s: %w", s.f.Path(), err)
-		}
-	}
-	return nil
-}
-
-func (s *parquetSink) commit() error {
-	var err error
-	if s.typed != nil {
-		err = s.typed.Close()
-	} else {
-		err = s.untyped.Close()
-	}
-	if err != nil {
-		s.f.Abort()
-		return fmt.Errorf("close %s: %w", s.f.Path(), err)
-	}
-	return s.f.Commit()
-}
-
-func (s *parquetSink) abort() { s.f.Abort() }
 
 // ArrowSchema is the Arrow schema of the token-classification dataset.
 func ArrowSchema(typeIDs bool) *arrow.Schema {
@@ -301,37 +252,18 @@ func ArrowSchema(typeIDs bool) *arrow.Schema {
 	return arrow.NewSchema(fields, nil)
 }
 
-// arrowSink writes the Arrow IPC *stream* format, which is what Hugging Face
-// datasets writes and memory-maps (Dataset.from_file, load_dataset("arrow")).
-type arrowSink struct {
-	f       *write.AtomicFile
-	w       *ipc.Writer
-	b       *array.RecordBuilder
-	typeIDs bool
-	batch   int
-	pending int
-}
-
-func newArrowSink(path string, o TokenWriterOptions) (*arrowSink, error) {
-	f, err := write.CreateAtomic(path)
-	if err != nil {
-		return nil, err
-	}
-	schema := ArrowSchema(o.TypeIDs)
-	mem := memory.NewGoAllocator()
-	return &arrowSink{f: f, w: ipc.NewWriter(f, ipc.WithSchema(schema), ipc.WithAllocator(mem)),
-		b: array.NewRecordBuilder(mem, schema), typeIDs: o.TypeIDs, batch: o.BatchRows}, nil
-}
-
-func (s *arrowSink) write(r Row) error {
+// appendRow appends r to a record of ArrowSchema(typeIDs). The Arrow
+// files use the IPC stream format, which is what Hugging Face datasets
+// writes and memory-maps (Dataset.from_file, load_dataset("arrow")).
+func appendRow(b *array.RecordBuilder, r Row, typeIDs bool) {
 	col := 0
-	next := func() array.Builder { b := s.b.Field(col); col++; return b }
+	next := func() array.Builder { f := b.Field(col); col++; return f }
 	next().(*array.StringBuilder).Append(r.ID)
 	next().(*array.StringBuilder).Append(r.Language)
 	next().(*array.Int32Builder).Append(int32(r.Window))
 	appendInt32s(next().(*array.ListBuilder), r.InputIDs)
 	appendInt8s(next().(*array.ListBuilder), r.AttentionMask)
-	if s.typeIDs {
+	if typeIDs {
 		appendInt8s(next().(*array.ListBuilder), r.TokenTypeIDs)
 	}
 	appendInt32s(next().(*array.ListBuilder), r.Labels)
@@ -342,10 +274,6 @@ func (s *arrowSink) write(r Row) error {
 		appendInt32s(inner, p[:])
 	}
 	next().(*array.StringBuilder).Append(r.Split)
-	if s.pending++; s.pending >= s.batch {
-		return s.flush()
-	}
-	return nil
 }
 
 func appendInt32s(lb *array.ListBuilder, v []int32) {
@@ -357,31 +285,3 @@ func appendInt8s(lb *array.ListBuilder, v []int8) {
 	lb.Append(true)
 	lb.ValueBuilder().(*array.Int8Builder).AppendValues(v, nil)
 }
-
-func (s *arrowSink) flush() error {
-	if s.pending == 0 {
-		return nil
-	}
-	s.pending = 0
-	rec := s.b.NewRecord()
-	defer rec.Release()
-	if err := s.w.Write(rec); err != nil {
-		return fmt.Errorf("write %s: %w", s.f.Path(), err)
-	}
-	return nil
-}
-
-func (s *arrowSink) commit() error {
-	err := s.flush()
-	if cerr := s.w.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("close %s: %w", s.f.Path(), cerr)
-	}
-	s.b.Release()
-	if err != nil {
-		s.f.Abort()
-		return err
-	}
-	return s.f.Commit()
-}
-
-func (s *arrowSink) abort() { s.f.Abort() }

@@ -117,17 +117,13 @@ func buildOptions(opts []Option) options {
 // path on Commit.
 func NewPredictionWriter(path string, f Format, opts ...Option) (PredictionWriter, error) {
 	o := buildOptions(opts)
-	switch f {
-	case Parquet:
-		return newParquetWriter(path, o)
-	case Arrow:
-		return newArrowWriter(path, o, false)
-	case Feather:
-		return newArrowWriter(path, o, true)
-	case JSONL:
+	if f == JSONL {
 		return newJSONLPredictionWriter(path, o)
 	}
-	return nil, fmt.Errorf("prediction writer for %s: unknown format %q", path, f)
+	if _, err := ParseFormat(string(f)); err != nil {
+		return nil, fmt.Errorf("prediction writer for %s: unknown format %q", path, f)
+	}
+	return NewBatchWriter(path, f, PredictionTable(), opts...)
 }
 
 // PredictionPath is the conventional file name for one method's predictions
