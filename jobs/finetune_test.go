@@ -14,6 +14,7 @@ import (
 
 	"github.com/piimask/piimask/internal/llmapi"
 	"github.com/piimask/piimask/internal/llmapi/fake"
+	"github.com/piimask/piimask/internal/ortlib/ortlibtest"
 	"github.com/piimask/piimask/jobs/config"
 	"github.com/piimask/piimask/stages/detect"
 )
@@ -132,6 +133,7 @@ func TestCompareMethodsConfig(t *testing.T) {
 			if tc.skipped {
 				return
 			}
+			ortlibtest.Require(t) // the config's onnx method loads the embedded model
 			for _, mc := range l.Job.Methods {
 				m, err := reg.New(context.Background(), detect.Spec{Name: mc.Name, Type: mc.Type, Options: mc.Options, Labels: l.Job.Labels})
 				if err != nil {
