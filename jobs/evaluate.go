@@ -17,6 +17,7 @@ import (
 	"github.com/piimask/piimask/record"
 	"github.com/piimask/piimask/stages/detect"
 	"github.com/piimask/piimask/stages/mask"
+	"github.com/piimask/piimask/stages/report"
 	"github.com/piimask/piimask/stages/score"
 	"github.com/piimask/piimask/stages/taxonomy"
 	"github.com/piimask/piimask/stages/write"
@@ -24,15 +25,12 @@ import (
 
 // methodRun is one method's state during an evaluate run.
 type methodRun struct {
-	name    string
-	method  detect.Method
-	preds   write.PredictionWriter
-	docFile *write.AtomicFile
-	docs    *score.DocCountsWriter
-	scorer  *score.Scorer
-	counts  *score.Counts
-	// strict per-document totals kept for the bootstrap.
-	perDoc      []score.DocCounts
+	name   string
+	method detect.Method
+	preds  write.PredictionWriter
+	// acc holds the method's score counts and writes doc_counts.jsonl and
+	// metrics.json.
+	acc         *scoreAccumulator
 	failures    int64
 	diag        map[string]int64
 	usage       detect.Usage
@@ -129,10 +127,21 @@ func closeMethods(ms []detect.Method) {
 	}
 }
 
+// evalRun is one evaluate run: its input and, per method, what the method
+// writes and counts.
+type evalRun struct {
+	job     *config.Job
+	env     *Env
+	dir     string
+	cfgs    []config.Method
+	skipped []MethodSummary
+	in      *input
+	runs    []*methodRun
+}
+
 func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	job := l.Job
 	started := time.Now()
-	dir := job.Output.Dir
 	formats, err := outputFormats(job)
 	if err != nil {
 		return err
@@ -146,99 +155,77 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 		return err
 	}
 	defer closeMethods(methods)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	e := &evalRun{job: job, env: env, dir: job.Output.Dir, cfgs: cfgs, skipped: skipped, runs: make([]*methodRun, len(methods))}
+	if err := os.MkdirAll(e.dir, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
 	}
-	in, err := openInput(job, dir)
+	if e.in, err = openInput(job, e.dir); err != nil {
+		return err
+	}
+	e.in.metrics = env.Metrics
+	defer func() {
+		if err != nil {
+			e.abort()
+		}
+	}()
+	if err := e.openMethods(methods, scorer, formats); err != nil {
+		return err
+	}
+	collector := newReportCollector(job.Report)
+	if err := e.run(ctx, methods, collector); err != nil {
+		return err
+	}
+	if err := e.in.finish(); err != nil {
+		return err
+	}
+	named, summary, err := e.commit(ctx, started)
 	if err != nil {
 		return err
 	}
-	in.metrics = env.Metrics
-	runs := make([]*methodRun, len(methods))
-	abortAll := func() {
-		in.rejects.Abort()
-		for _, mr := range runs {
-			if mr == nil {
-				continue
-			}
-			if mr.preds != nil {
-				mr.preds.Abort()
-			}
-			if mr.docFile != nil {
-				mr.docFile.Abort()
-			}
-		}
+	return e.print(ctx, named, summary, collector)
+}
+
+// abort removes every output the run has not committed.
+func (e *evalRun) abort() {
+	e.in.rejects.Abort()
+	for _, mr := range e.runs {
+		mr.abort()
 	}
-	defer func() {
-		if err != nil {
-			abortAll()
-		}
-	}()
+}
+
+// openMethods opens each method's outputs under <dir>/<method>.
+func (e *evalRun) openMethods(methods []detect.Method, scorer *score.Scorer, formats []write.Format) error {
 	for i, m := range methods {
-		mdir := filepath.Join(dir, cfgs[i].Name)
-		mr := &methodRun{name: cfgs[i].Name, method: m, scorer: scorer, counts: scorer.NewCounts(), diag: map[string]int64{}}
-		runs[i] = mr
-		ws := make([]write.PredictionWriter, 0, len(formats))
-		for _, f := range formats {
-			w, werr := write.NewPredictionWriter(filepath.Join(mdir, "predictions"+f.Ext()), f)
-			if werr != nil {
-				for _, w := range ws {
-					w.Abort()
-				}
-				return werr
-			}
-			ws = append(ws, w)
-		}
-		mr.preds = write.Multi(ws...)
-		if mr.docFile, err = write.CreateAtomic(filepath.Join(mdir, "doc_counts.jsonl")); err != nil {
+		mr, err := newMethodRun(e.cfgs[i].Name, m, scorer, filepath.Join(e.dir, e.cfgs[i].Name), formats, bootstrapOn(e.job))
+		if err != nil {
 			return err
 		}
-		mr.docs = score.NewDocCountsWriter(mr.docFile)
+		e.runs[i] = mr
 	}
+	return nil
+}
 
+// run reads, detects with every method, scores and writes every document.
+func (e *evalRun) run(ctx context.Context, methods []detect.Method, collector *report.Collector) error {
+	job, env := e.job, e.env
 	batchSize := job.Concurrency.BatchSize
 	if batchSize <= 0 {
 		batchSize = config.DefaultBatchSize
 	}
-	workers := job.Concurrency.Workers
-	if workers <= 0 {
-		workers = config.DefaultWorkers
-	}
 	bar := newProgress(env, "evaluate", expectedDocuments(job))
-	collector := newReportCollector(job.Report)
+	defer bar.Finish()
 	r := pipeline.New(detect.WithEvents(ctx, env.Metrics), pipeline.WithObserver(env.Metrics))
-	src := pipeline.Source(r, "read", in.produce)
+	src := pipeline.Source(r, "read", e.in.produce)
 	batches := pipeline.Batch(r, "batch", src, batchSize)
 	items := pipeline.Map(r, "start", batches, 1, func(ctx context.Context, recs []record.Record) (*evalItem, error) {
 		return &evalItem{recs: recs, preds: make([][]detect.Prediction, len(methods))}, nil
 	})
-	for i, m := range methods {
-		i, m, mr := i, m, runs[i]
-		items = pipeline.Map(r, "detect/"+mr.name, items, workers, func(ctx context.Context, it *evalItem) (*evalItem, error) {
-			t0 := time.Now()
-			preds, derr := m.Detect(ctx, it.recs)
-			took := time.Since(t0)
-			if derr != nil {
-				return nil, fmt.Errorf("method %s: %w", mr.name, derr)
-			}
-			if len(preds) != len(it.recs) {
-				return nil, fmt.Errorf("method %s returned %d predictions for %d documents", mr.name, len(preds), len(it.recs))
-			}
-			for k := range preds {
-				preds[k].Spans = in.predictionSpans(it.recs[k], preds[k].Spans)
-				env.Metrics.Prediction(mr.name, &preds[k])
-			}
-			env.Metrics.Read("detect/"+mr.name, len(preds))
-			it.preds[i] = preds
-			mr.detectNanos.Add(int64(took))
-			return it, nil
-		})
-	}
+	items = e.detectStages(methods).add(r, items)
 	pipeline.Sink(r, "score+write", items, func(ctx context.Context, it *evalItem) error {
-		for i, mr := range runs {
+		for i, mr := range e.runs {
 			for k, rec := range it.recs {
 				p := it.preds[i][k]
-				if err := mr.record(rec, p, bootstrapOn(job)); err != nil {
+				if err := mr.record(rec, p); err != nil {
 					return err
 				}
 				collector.Add(mr.name, rec, p.Spans)
@@ -248,15 +235,40 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 		bar.Add(len(it.recs))
 		return nil
 	})
-	if err := r.Wait(); err != nil {
-		bar.Finish()
-		return err
+	return r.Wait()
+}
+
+// detectStages are the run's detect stages: predictions mapped onto the
+// scored label set, kept per method with the time they took.
+func (e *evalRun) detectStages(methods []detect.Method) detectStages[*evalItem] {
+	names := make([]string, len(e.runs))
+	for i, mr := range e.runs {
+		names[i] = mr.name
 	}
-	bar.Finish()
-	if err := in.finish(); err != nil {
-		return err
+	return detectStages[*evalItem]{
+		names: names, methods: methods, workers: jobWorkers(e.job), metrics: e.env.Metrics,
+		docs:  func(it *evalItem) []record.Record { return it.recs },
+		spans: e.in.predictionSpans,
+		keep: func(i int, it *evalItem, preds []detect.Prediction, took time.Duration) {
+			e.env.Metrics.Read("detect/"+names[i], len(preds))
+			it.preds[i] = preds
+			e.runs[i].detectNanos.Add(int64(took))
+		},
 	}
-	// Commit every output, then derive and write the metrics.
+}
+
+// jobWorkers is the job's concurrency.workers, or the default.
+func jobWorkers(job *config.Job) int {
+	if w := job.Concurrency.Workers; w > 0 {
+		return w
+	}
+	return config.DefaultWorkers
+}
+
+// commit commits every method's outputs, then derives and writes its
+// metrics; it returns the reports and the run's summary.
+func (e *evalRun) commit(ctx context.Context, started time.Time) ([]score.NamedReport, Summary, error) {
+	job, in := e.job, e.in
 	beta := job.Scoring.Beta
 	if beta <= 0 {
 		beta = score.DefaultBeta
@@ -264,41 +276,28 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 	var named []score.NamedReport
 	summary := Summary{Experiment: job.Name, Kind: job.Kind, StartedAt: started.UTC(),
 		RowsRead: in.counts.read.Load(), RowsRejected: in.counts.rejected.Load(), Documents: in.counts.kept.Load()}
-	for i, mr := range runs {
-		if err := mr.preds.Commit(); err != nil {
-			return err
-		}
-		mr.preds = nil
-		if err := mr.docFile.Commit(); err != nil {
-			return err
-		}
-		mr.docFile = nil
-		mr.counts.UnmappedGold = unmappedCounts(in.UnmappedGoldLabels())
-		rep := mr.counts.Metrics(beta)
-		rep.ExperimentName = job.Name
-		rep.ModelName = mr.name
-		if bootstrapOn(job) {
-			ci, berr := score.Bootstrap(ctx, mr.perDoc, score.BootstrapOptions{Iterations: job.Scoring.Bootstrap, Seed: uint64(job.Scoring.Seed), Beta: beta})
-			if berr != nil {
-				return berr
-			}
-			ci.Method = mr.name
-			rep.ConfidenceIntervals = &ci
-		}
-		if err := rep.WriteJSON(filepath.Join(dir, mr.name, "metrics.json")); err != nil {
-			return err
+	for i, mr := range e.runs {
+		rep, err := mr.finish(ctx, job, beta, in.UnmappedGoldLabels())
+		if err != nil {
+			return nil, summary, err
 		}
 		named = append(named, score.NamedReport{Name: mr.name, Report: rep})
-		ms := mr.summary(cfgs[i].Type)
+		ms := mr.summary(e.cfgs[i].Type)
 		ms.Classes = producibleClasses(mr.method, in.labels)
 		summary.Methods = append(summary.Methods, ms)
 	}
-	summary.Methods = append(summary.Methods, skipped...)
+	summary.Methods = append(summary.Methods, e.skipped...)
 	summary.Seconds = time.Since(started).Seconds()
 	data, _ := json.MarshalIndent(summary, "", "  ")
-	if err := write.WriteFileAtomic(filepath.Join(dir, "summary.json"), append(data, '\n')); err != nil {
-		return err
+	if err := write.WriteFileAtomic(filepath.Join(e.dir, "summary.json"), append(data, '\n')); err != nil {
+		return nil, summary, err
 	}
+	return named, summary, nil
+}
+
+// print writes the run's table and warnings to stdout, then the report.
+func (e *evalRun) print(ctx context.Context, named []score.NamedReport, summary Summary, collector *report.Collector) error {
+	job, env := e.job, e.env
 	fmt.Fprintf(env.Stdout, "%s: %d documents (%d rows read, %d rejected) in %.1fs\n\n",
 		job.Name, summary.Documents, summary.RowsRead, summary.RowsRejected, summary.Seconds)
 	if err := score.FormatTable(env.Stdout, named...); err != nil {
@@ -309,13 +308,13 @@ func runEvaluate(ctx context.Context, l *config.Loaded, env *Env) (err error) {
 			fmt.Fprintf(env.Stdout, "\nmethod %s skipped: %s\n", s.Name, s.Skipped)
 		}
 	}
-	if u := in.UnmappedGoldLabels(); len(u) > 0 {
+	if u := e.in.UnmappedGoldLabels(); len(u) > 0 {
 		fmt.Fprintf(env.Stdout, "\nWARNING: %s\n", taxonomy.DescribeUnmapped(u))
 	}
 	if err := writeEvaluateReport(ctx, job, env, job.Report, collector); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "\nwrote %s (metrics.json, predictions, doc_counts.jsonl per method; rejects.jsonl; summary.json; report.html, report.md)\n", dir)
+	fmt.Fprintf(env.Stdout, "\nwrote %s (metrics.json, predictions, doc_counts.jsonl per method; rejects.jsonl; summary.json; report.html, report.md)\n", e.dir)
 	return nil
 }
 
@@ -377,16 +376,62 @@ func newScorer(l *config.Loaded) (*score.Scorer, error) {
 	return s, nil
 }
 
-// record scores one document's prediction and writes its prediction row.
-func (mr *methodRun) record(rec record.Record, p detect.Prediction, keepDoc bool) error {
-	dc := mr.scorer.Score(rec.Text, rec.Gold, p.Spans, rec.Language)
-	dc.ID = rec.ID
-	mr.counts.AddDoc(&dc)
-	if err := mr.docs.Write(&dc); err != nil {
-		return err
+// newMethodRun opens a method's outputs in mdir: its predictions in every
+// format and its doc_counts.jsonl (keepDocs: per-document totals kept for
+// the bootstrap).
+func newMethodRun(name string, m detect.Method, scorer *score.Scorer, mdir string, formats []write.Format, keepDocs bool) (*methodRun, error) {
+	ws := make([]write.PredictionWriter, 0, len(formats))
+	for _, f := range formats {
+		w, err := write.NewPredictionWriter(filepath.Join(mdir, "predictions"+f.Ext()), f)
+		if err != nil {
+			for _, w := range ws {
+				w.Abort()
+			}
+			return nil, err
+		}
+		ws = append(ws, w)
 	}
-	if keepDoc {
-		mr.perDoc = append(mr.perDoc, score.DocCounts{Totals: dc.Totals})
+	mr := &methodRun{name: name, method: m, preds: write.Multi(ws...), diag: map[string]int64{}}
+	acc, err := newScoreAccumulator(scorer, filepath.Join(mdir, "doc_counts.jsonl"), keepDocs)
+	if err != nil {
+		mr.preds.Abort()
+		return nil, err
+	}
+	mr.acc = acc
+	return mr, nil
+}
+
+// abort discards the outputs not yet committed (mr may be nil).
+func (mr *methodRun) abort() {
+	if mr == nil {
+		return
+	}
+	if mr.preds != nil {
+		mr.preds.Abort()
+		mr.preds = nil
+	}
+	mr.acc.abort()
+}
+
+// finish commits the method's predictions and doc_counts.jsonl and writes
+// its metrics.json (unmapped: the gold labels outside the scored set).
+func (mr *methodRun) finish(ctx context.Context, job *config.Job, beta float64, unmapped []taxonomy.LabelCount) (score.Report, error) {
+	if err := mr.preds.Commit(); err != nil {
+		return score.Report{}, err
+	}
+	mr.preds = nil
+	spec := metricsSpec{experiment: job.Name, model: mr.name, beta: beta, unmappedGold: unmapped,
+		path: filepath.Join(job.Output.Dir, mr.name, "metrics.json")}
+	if bootstrapOn(job) {
+		spec.bootstrap = &score.BootstrapOptions{Iterations: job.Scoring.Bootstrap, Seed: uint64(job.Scoring.Seed), Beta: beta}
+	}
+	return mr.acc.finish(ctx, spec)
+}
+
+// record scores one document's prediction and writes its prediction row.
+func (mr *methodRun) record(rec record.Record, p detect.Prediction) error {
+	if err := mr.acc.add(rec, p.Spans); err != nil {
+		return err
 	}
 	if p.Failure != "" {
 		mr.failures++
@@ -407,8 +452,9 @@ func (mr *methodRun) record(rec record.Record, p detect.Prediction, keepDoc bool
 	return mr.preds.Write(row)
 }
 
+// summary is the method's run figures for summary.json.
 func (mr *methodRun) summary(typ string) MethodSummary {
-	docs := mr.counts.Docs
+	docs := mr.acc.counts.Docs
 	s := MethodSummary{Name: mr.name, Type: typ, Documents: docs, Failures: mr.failures,
 		DetectSeconds: time.Duration(mr.detectNanos.Load()).Seconds(), PromptTokens: mr.usage.PromptTokens,
 		OutputTokens: mr.usage.CompletionTokens, Requests: mr.usage.Requests, CostUSD: mr.usage.CostUSD}

@@ -77,81 +77,7 @@ func TestQuickstartEndToEnd(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	for _, m := range l.Job.Methods {
-		data, err := os.ReadFile(filepath.Join(dir, m.Name, "metrics.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var mf metricsFile
-		if err := json.Unmarshal(data, &mf); err != nil {
-			t.Fatal(err)
-		}
-		if mf.ExperimentName != "quickstart" || mf.ModelName != m.Name {
-			t.Errorf("%s: names %q/%q", m.Name, mf.ExperimentName, mf.ModelName)
-		}
-		if mf.Metrics.ExactMatch == nil {
-			t.Errorf("%s: exact_match_accuracy missing", m.Name)
-		}
-		// The rules method must really find the checksum-validated classes.
-		for _, class := range []string{"EMAIL", "IBAN", "CREDITCARDNUMBER"} {
-			pc, ok := mf.PerClass[class]
-			if !ok || pc.Support == 0 {
-				t.Errorf("%s: class %s missing from per_class_metrics", m.Name, class)
-				continue
-			}
-			if m.Type == "rules" && pc.F1 < 0.9 {
-				t.Errorf("%s: %s F1 = %.3f, want >= 0.9", m.Name, class, pc.F1)
-			}
-		}
-		// The project-trained ONNX model must have learned: on held-out
-		// synthetic documents (seed 42; it was trained on seed 1) its strict
-		// F1 is far above the rules method's.
-		if m.Type == "onnx" && mf.Metrics.F1 < 0.85 {
-			t.Errorf("%s: strict F1 = %.3f, want >= 0.85", m.Name, mf.Metrics.F1)
-		}
-		if mf.Metrics.Precision <= 0 || mf.Metrics.Recall <= 0 || mf.Metrics.F1 <= 0 {
-			t.Errorf("%s: global metrics are zero: %+v", m.Name, mf.Metrics)
-		}
-		// The views are in metrics.json, with figures that mean something.
-		var views struct {
-			PII *struct {
-				IoU    float64 `json:"iou"`
-				Recall float64 `json:"recall"`
-				F2     float64 `json:"f2_score"`
-			} `json:"pii_spans"`
-			Groups     map[string]json.RawMessage `json:"groups"`
-			Characters *struct {
-				OverMask float64 `json:"over_mask_rate"`
-				Clean    int64   `json:"clean_code_points"`
-			} `json:"characters"`
-			Tokens *struct {
-				Entities struct {
-					F1 float64 `json:"f1_score"`
-				} `json:"entities"`
-			} `json:"tokens"`
-		}
-		if err := json.Unmarshal(data, &views); err != nil {
-			t.Fatal(err)
-		}
-		switch {
-		case views.PII == nil || views.Characters == nil || views.Tokens == nil || len(views.Groups) == 0:
-			t.Errorf("%s: metrics.json lacks a view section", m.Name)
-		case views.PII.IoU != 0.5 || views.PII.Recall < mf.Metrics.Recall || views.Characters.Clean == 0 || views.Tokens.Entities.F1 <= 0:
-			t.Errorf("%s: views %+v %+v %+v", m.Name, views.PII, views.Characters, views.Tokens)
-		}
-		for _, f := range []string{"predictions.parquet", "predictions.arrow", "predictions.jsonl", "doc_counts.jsonl"} {
-			if _, err := os.Stat(filepath.Join(dir, m.Name, f)); err != nil {
-				t.Errorf("missing output: %v", err)
-			}
-		}
-		// Predictions read back through the project's own prediction reader.
-		n := 0
-		err = read.ReadPredictions(context.Background(), filepath.Join(dir, m.Name, "predictions.parquet"), func(p read.PredictionRow) error {
-			n++
-			return nil
-		})
-		if err != nil || n != l.Job.Input.Generate.N {
-			t.Errorf("%s: read back %d predictions (err %v), want %d", m.Name, n, err, l.Job.Input.Generate.N)
-		}
+		checkQuickstartMethod(t, dir, m, l.Job.Input.Generate.N)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "rejects.jsonl")); err != nil {
 		t.Errorf("rejects file missing: %v", err)
@@ -160,6 +86,94 @@ func TestQuickstartEndToEnd(t *testing.T) {
 		t.Errorf("no metrics table printed:\n%s", out.String())
 	}
 	assertNoTempFiles(t, dir)
+}
+
+// checkQuickstartMethod checks method m's outputs of the quickstart run in
+// dir: its metrics.json (names, figures, views) and its n predictions in
+// every format.
+func checkQuickstartMethod(t *testing.T, dir string, m config.Method, n int) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, m.Name, "metrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mf metricsFile
+	if err := json.Unmarshal(data, &mf); err != nil {
+		t.Fatal(err)
+	}
+	if mf.ExperimentName != "quickstart" || mf.ModelName != m.Name {
+		t.Errorf("%s: names %q/%q", m.Name, mf.ExperimentName, mf.ModelName)
+	}
+	if mf.Metrics.ExactMatch == nil {
+		t.Errorf("%s: exact_match_accuracy missing", m.Name)
+	}
+	// The rules method must really find the checksum-validated classes.
+	for _, class := range []string{"EMAIL", "IBAN", "CREDITCARDNUMBER"} {
+		pc, ok := mf.PerClass[class]
+		if !ok || pc.Support == 0 {
+			t.Errorf("%s: class %s missing from per_class_metrics", m.Name, class)
+			continue
+		}
+		if m.Type == "rules" && pc.F1 < 0.9 {
+			t.Errorf("%s: %s F1 = %.3f, want >= 0.9", m.Name, class, pc.F1)
+		}
+	}
+	// The project-trained ONNX model must have learned: on held-out
+	// synthetic documents (seed 42; it was trained on seed 1) its strict
+	// F1 is far above the rules method's.
+	if m.Type == "onnx" && mf.Metrics.F1 < 0.85 {
+		t.Errorf("%s: strict F1 = %.3f, want >= 0.85", m.Name, mf.Metrics.F1)
+	}
+	if mf.Metrics.Precision <= 0 || mf.Metrics.Recall <= 0 || mf.Metrics.F1 <= 0 {
+		t.Errorf("%s: global metrics are zero: %+v", m.Name, mf.Metrics)
+	}
+	checkQuickstartViews(t, m.Name, data, mf)
+	for _, f := range []string{"predictions.parquet", "predictions.arrow", "predictions.jsonl", "doc_counts.jsonl"} {
+		if _, err := os.Stat(filepath.Join(dir, m.Name, f)); err != nil {
+			t.Errorf("missing output: %v", err)
+		}
+	}
+	// Predictions read back through the project's own prediction reader.
+	got := 0
+	err = read.ReadPredictions(context.Background(), filepath.Join(dir, m.Name, "predictions.parquet"), func(p read.PredictionRow) error {
+		got++
+		return nil
+	})
+	if err != nil || got != n {
+		t.Errorf("%s: read back %d predictions (err %v), want %d", m.Name, got, err, n)
+	}
+}
+
+// checkQuickstartViews: the views are in method name's metrics.json (data,
+// whose strict figures are mf), with figures that mean something.
+func checkQuickstartViews(t *testing.T, name string, data []byte, mf metricsFile) {
+	t.Helper()
+	var views struct {
+		PII *struct {
+			IoU    float64 `json:"iou"`
+			Recall float64 `json:"recall"`
+			F2     float64 `json:"f2_score"`
+		} `json:"pii_spans"`
+		Groups     map[string]json.RawMessage `json:"groups"`
+		Characters *struct {
+			OverMask float64 `json:"over_mask_rate"`
+			Clean    int64   `json:"clean_code_points"`
+		} `json:"characters"`
+		Tokens *struct {
+			Entities struct {
+				F1 float64 `json:"f1_score"`
+			} `json:"entities"`
+		} `json:"tokens"`
+	}
+	if err := json.Unmarshal(data, &views); err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case views.PII == nil || views.Characters == nil || views.Tokens == nil || len(views.Groups) == 0:
+		t.Errorf("%s: metrics.json lacks a view section", name)
+	case views.PII.IoU != 0.5 || views.PII.Recall < mf.Metrics.Recall || views.Characters.Clean == 0 || views.Tokens.Entities.F1 <= 0:
+		t.Errorf("%s: views %+v %+v %+v", name, views.PII, views.Characters, views.Tokens)
+	}
 }
 
 func assertNoTempFiles(t *testing.T, dir string) {

@@ -100,6 +100,16 @@ output: {dir: %s}
 	if log, err := runMaskCtx(context.Background(), t, cfg(full)); err != nil {
 		t.Fatalf("run: %v\n%s", err, log)
 	}
+	checkRedactedPDFText(t, full)
+	checkRedactedPDFAudit(t, full)
+	checkRedactedPDFResume(t, dir, full, cfg)
+}
+
+// checkRedactedPDFText: the redacted PDF under full has 12 pages, no text
+// layer, and an OCR of its first pages reads the ordinary words but no
+// masked value.
+func checkRedactedPDFText(t *testing.T, full string) {
+	t.Helper()
 	outPDF := filepath.Join(full, "masked", "club.pdf")
 	if _, err := os.Stat(filepath.Join(full, "masked", "club")); err == nil {
 		t.Error("Markdown pages written with pdf_output: redacted")
@@ -143,7 +153,12 @@ output: {dir: %s}
 			t.Errorf("OCR of the redacted PDF reads the masked %q:\n%s", bad, seen.String())
 		}
 	}
-	// The audit names the pages of the PDF, with the classes replaced.
+}
+
+// checkRedactedPDFAudit: the audit names the pages of the PDF, with the
+// classes replaced.
+func checkRedactedPDFAudit(t *testing.T, full string) {
+	t.Helper()
 	audit, err := os.ReadFile(filepath.Join(full, "audit.jsonl"))
 	if err != nil {
 		t.Fatal(err)
@@ -164,8 +179,13 @@ output: {dir: %s}
 	if !labels["EMAIL"] || !labels["IBAN"] {
 		t.Errorf("audit classes %v, want EMAIL and IBAN", labels)
 	}
+}
 
-	// Interrupted after its first part, then rerun: the same bytes.
+// checkRedactedPDFResume: interrupted after its first part, then rerun, the
+// job (config cfg(<out>)) gives the same audit bytes and page images as the
+// uninterrupted run in full.
+func checkRedactedPDFResume(t *testing.T, dir, full string, cfg func(string) string) {
+	t.Helper()
 	killed := filepath.Join(dir, "killed")
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
@@ -178,7 +198,7 @@ output: {dir: %s}
 			time.Sleep(2 * time.Millisecond)
 		}
 	}()
-	_, err = runMaskCtx(ctx, t, cfg(killed))
+	_, err := runMaskCtx(ctx, t, cfg(killed))
 	cancel()
 	if err == nil || !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted run: %v, want it cancelled before the end (make the PDF longer)", err)
