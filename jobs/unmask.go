@@ -12,9 +12,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -205,80 +205,57 @@ func unmaskParquet(ctx context.Context, idx *mask.VaultIndex, doc, in, out strin
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}
-	f, err := os.Open(in)
+	pf, err := write.OpenParquet(in)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		return fmt.Errorf("%s: %w", in, err)
-	}
+	defer pf.Close()
 	mirror, err := write.NewParquetMirror(pf.Schema(), col, col, func(string) bool { return false })
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}
-	af, err := write.CreateAtomic(out)
+	w, err := write.NewBatchWriter(out, write.Parquet, write.MirrorTable(mirror.Schema()), write.WithBatchRows(math.MaxInt))
 	if err != nil {
 		return err
 	}
-	defer af.Abort()
-	w := write.NewMirrorWriter(af, mirror.Schema())
-	buf := make([]parquet.Row, 256)
+	defer w.Abort()
 	var restored parquet.Row
-	n := 0
-	for _, rg := range pf.RowGroups() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		rows := rg.Rows()
-		err := func() error {
-			defer rows.Close()
-			for {
-				k, readErr := rows.ReadRows(buf)
-				for _, r := range buf[:k] {
-					n++
-					row := r
-					if e, ok := idx.Entry(doc + "#" + strconv.Itoa(n)); ok {
-						text, ok := mirror.Text(r)
-						if !ok {
-							return fmt.Errorf("%s: row %d: no text in column %q", in, n, col)
-						}
-						orig, err := mask.Unmask(text, e)
-						if err != nil {
-							return fmt.Errorf("%s: row %d: %w", in, n, err)
-						}
-						restored = mirror.Row(restored, r, orig)
-						row = restored
-					}
-					if _, err := w.WriteRows([]parquet.Row{row}); err != nil {
-						return fmt.Errorf("%s: write restored row %d: %w", out, n, err)
-					}
-				}
-				if errors.Is(readErr, io.EOF) {
-					return nil
-				}
-				if readErr != nil {
-					return fmt.Errorf("%s: %w", in, readErr)
-				}
-			}
-		}()
+	rows := 0
+	err = pf.EachRow(ctx, func(n int, r parquet.Row) error {
+		rows = n
+		row, err := restoreParquetRow(idx, mirror, doc, col, n, r, &restored)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: row %d: %w", in, n, err)
 		}
-		if err := w.Flush(); err != nil {
-			return fmt.Errorf("%s: %w", out, err)
+		if err := w.Write(row); err != nil {
+			return fmt.Errorf("%s: write restored row %d: %w", out, n, err)
 		}
+		return nil
+	}, w.Flush)
+	if err != nil {
+		return err
 	}
-	if n < last {
-		return fmt.Errorf("%s: %d rows, but the vault holds masked row %d: file truncated or not from this vault", in, n, last)
+	if rows < last {
+		return fmt.Errorf("%s: %d rows, but the vault holds masked row %d: file truncated or not from this vault", in, rows, last)
 	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("close parquet %s: %w", out, err)
+	return w.Commit()
+}
+
+// restoreParquetRow returns row n (r) of the masked file with its text
+// restored when the vault holds it (built in *buf), else r itself.
+func restoreParquetRow(idx *mask.VaultIndex, mirror *write.ParquetMirror, doc, col string, n int, r parquet.Row, buf *parquet.Row) (parquet.Row, error) {
+	e, ok := idx.Entry(doc + "#" + strconv.Itoa(n))
+	if !ok {
+		return r, nil
 	}
-	return af.Commit()
+	text, ok := mirror.Text(r)
+	if !ok {
+		return nil, fmt.Errorf("no text in column %q", col)
+	}
+	orig, err := mask.Unmask(text, e)
+	if err != nil {
+		return nil, err
+	}
+	*buf = mirror.Row(*buf, r, orig)
+	return *buf, nil
 }

@@ -244,15 +244,10 @@ func editParquetRow(t *testing.T, path, col, marker string, edit func(string) st
 	}
 }
 
-// Nothing is restored, and no output file appears, without the key, with
-// another key, from an edited row or a truncated file.
-func TestUnmaskRefuses(t *testing.T) {
-	dir := t.TempDir()
-	rows := pqUnmaskRows(t, 60)
-	out := maskParquetWithVault(t, dir, rows, "")
-	vault := filepath.Join(out, "vault.bin")
-	pq := filepath.Join(out, "masked", "rows.parquet")
-	// A JSONL output and its vault.
+// maskJSONLWithVault masks a two-row JSONL file under dir with a vault and
+// returns the vault and the masked file.
+func maskJSONLWithVault(t *testing.T, dir string) (vault, masked string) {
+	t.Helper()
 	jin := filepath.Join(dir, "jin")
 	os.MkdirAll(jin, 0o755)
 	os.WriteFile(filepath.Join(jin, "rows.jsonl"), []byte(`{"id":"r1","body":"mail bob@example.com now","n":1}`+"\n"+`{"id":"r2","body":"mail ann@example.org now","n":2}`+"\n"), 0o644)
@@ -263,7 +258,18 @@ methods: [{name: rules, type: rules}]
 mask: {vault: true}
 output: {dir: %s}
 `, jin, jout))
-	jvault, jmasked := filepath.Join(jout, "vault.bin"), filepath.Join(jout, "masked", "rows.jsonl")
+	return filepath.Join(jout, "vault.bin"), filepath.Join(jout, "masked", "rows.jsonl")
+}
+
+// Nothing is restored, and no output file appears, without the key, with
+// another key, from an edited row or a truncated file.
+func TestUnmaskRefuses(t *testing.T) {
+	dir := t.TempDir()
+	rows := pqUnmaskRows(t, 60)
+	out := maskParquetWithVault(t, dir, rows, "")
+	vault := filepath.Join(out, "vault.bin")
+	pq := filepath.Join(out, "masked", "rows.parquet")
+	jvault, jmasked := maskJSONLWithVault(t, dir)
 
 	key := maskTestKeys[mask.EnvVaultKey]
 	tests := []struct {

@@ -1,8 +1,12 @@
 package write
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"os"
 	"slices"
 
@@ -165,51 +169,57 @@ func (g orderedGroup) Fields() []parquet.Field {
 	return fields
 }
 
-// NewMirrorWriter writes rows of schema as Parquet to w: zstd unless a
-// column carries its own codec from the input, and a fixed created_by, so
-// equal rows give equal bytes whatever the build.
+// mirrorOptions are the Parquet writer options of mirrored files: zstd
+// unless a column carries its own codec from the input, and a fixed
+// created_by, so equal rows give equal bytes whatever the build.
+func mirrorOptions() []parquet.WriterOption {
+	return []parquet.WriterOption{parquet.Compression(&parquet.Zstd), &parquet.WriterConfig{CreatedBy: "piimask"}}
+}
+
+// MirrorTable is the layout of a mirrored Parquet file of schema (a
+// ParquetMirror's Schema): parquet.Rows written one at a time. Use it with
+// NewBatchWriter (or NewBatchWriterTo) and WithBatchRows(math.MaxInt) plus
+// Flush where each row group should end.
+func MirrorTable(schema *parquet.Schema) Table[parquet.Row] {
+	return Table[parquet.Row]{Parquet: ParquetRows(schema, mirrorOptions()...)}
+}
+
+// NewMirrorWriter writes rows of schema as Parquet to w with the mirrored
+// files' options.
+//
+// Deprecated: use NewBatchWriterTo(w, name, Parquet, MirrorTable(schema),
+// WithBatchRows(math.MaxInt)); kept until jobs/mask_output.go moves to it.
 func NewMirrorWriter(w io.Writer, schema *parquet.Schema) *parquet.GenericWriter[any] {
-	return parquet.NewGenericWriter[any](w, schema, parquet.Compression(&parquet.Zstd), &parquet.WriterConfig{CreatedBy: "piimask"})
+	return parquet.NewGenericWriter[any](w, append([]parquet.WriterOption{schema}, mirrorOptions()...)...)
 }
 
 // AssembleParquet writes final as one Parquet file of schema holding the
-// rows of the part files, in order, one row group per part file; missing
-// part files contribute nothing. final appears only when complete.
+// rows of the part files, in order, one row group per part row group;
+// missing part files contribute nothing. final appears only when complete.
 func AssembleParquet(final string, schema *parquet.Schema, parts []string) error {
-	f, err := CreateAtomic(final)
+	w, err := NewBatchWriter(final, Parquet, MirrorTable(schema), WithBatchRows(math.MaxInt))
 	if err != nil {
 		return err
 	}
-	defer f.Abort()
-	w := NewMirrorWriter(f, schema)
+	defer w.Abort()
+	pw, _ := parquetRowWriter(w)
 	for _, part := range parts {
-		if err := copyParquetPart(w, part); err != nil {
+		if err := copyParquetPart(pw, part); err != nil {
 			return fmt.Errorf("assemble %s: %w", final, err)
 		}
 	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("close parquet %s: %w", final, err)
-	}
-	return f.Commit()
+	return w.Commit()
 }
 
 func copyParquetPart(w *parquet.GenericWriter[any], path string) error {
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
+	pf, err := OpenParquet(path)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
+	defer pf.Close()
 	for _, rg := range pf.RowGroups() {
 		rows := rg.Rows()
 		_, err := parquet.CopyRows(w, rows)
@@ -222,4 +232,73 @@ func copyParquetPart(w *parquet.GenericWriter[any], path string) error {
 		}
 	}
 	return nil
+}
+
+// ParquetFile is a Parquet file open for reading, row group by row group.
+type ParquetFile struct {
+	*parquet.File
+	f    *os.File
+	path string
+}
+
+// OpenParquet opens the Parquet file at path.
+func OpenParquet(path string) (*ParquetFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &ParquetFile{File: pf, f: f, path: path}, nil
+}
+
+// Close closes the file.
+func (p *ParquetFile) Close() error { return p.f.Close() }
+
+// EachRow calls row for every row in file order (n counts from 1; the row
+// is valid only during the call) and endGroup after each row group. It
+// stops at the first error, and when ctx is done between row groups.
+func (p *ParquetFile) EachRow(ctx context.Context, row func(n int, r parquet.Row) error, endGroup func() error) error {
+	buf := make([]parquet.Row, 256)
+	n := 0
+	for _, rg := range p.RowGroups() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := p.eachInGroup(rg, buf, &n, row); err != nil {
+			return err
+		}
+		if err := endGroup(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *ParquetFile) eachInGroup(rg parquet.RowGroup, buf []parquet.Row, n *int, row func(int, parquet.Row) error) error {
+	rows := rg.Rows()
+	defer rows.Close()
+	for {
+		k, readErr := rows.ReadRows(buf)
+		for _, r := range buf[:k] {
+			*n++
+			if err := row(*n, r); err != nil {
+				return err
+			}
+		}
+		if errors.Is(readErr, io.EOF) {
+			return nil
+		}
+		if readErr != nil {
+			return fmt.Errorf("%s: %w", p.path, readErr)
+		}
+	}
 }
