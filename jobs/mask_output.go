@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"path/filepath"
 	"sort"
 
@@ -38,7 +39,7 @@ type parquetTarget struct {
 	mirror *write.ParquetMirror
 	col    string // masked column's name
 	buf    bytes.Buffer
-	w      *parquet.GenericWriter[any]
+	w      *write.BatchWriter[parquet.Row] // the current part's rows, one row group
 	row    parquet.Row
 }
 
@@ -316,10 +317,14 @@ func (pt *parquetTarget) write(it *maskItem) (string, error) {
 	}
 	if pt.w == nil {
 		pt.buf.Reset()
-		pt.w = write.NewMirrorWriter(&pt.buf, pt.mirror.Schema())
+		w, err := write.NewBatchWriterTo(&pt.buf, "masked Parquet part", write.Parquet, write.MirrorTable(pt.mirror.Schema()), write.WithBatchRows(math.MaxInt))
+		if err != nil {
+			return "", err
+		}
+		pt.w = w
 	}
 	pt.row = pt.mirror.Row(pt.row, raw, it.res.Text)
-	if _, err := pt.w.WriteRows([]parquet.Row{pt.row}); err != nil {
+	if err := pt.w.Write(pt.row); err != nil {
 		return "", fmt.Errorf("write masked Parquet row: %w", err)
 	}
 	return pt.col, nil
@@ -357,7 +362,7 @@ func (o *maskOutputs) flush(store *checkpoint.Store, part int) error {
 		if pt.w == nil {
 			continue
 		}
-		if err := pt.w.Close(); err != nil {
+		if err := pt.w.Commit(); err != nil {
 			return fmt.Errorf("masked Parquet part: %w", err)
 		}
 		pt.w = nil
