@@ -3,6 +3,7 @@ package jobs
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -211,7 +212,10 @@ func editParquetRow(t *testing.T, path, col, marker string, edit func(string) st
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	w := write.NewMirrorWriter(&buf, m.Schema())
+	w, err := write.NewBatchWriterTo(&buf, path, write.Parquet, write.MirrorTable(m.Schema()), write.WithBatchRows(math.MaxInt))
+	if err != nil {
+		t.Fatal(err)
+	}
 	done := false
 	for _, rg := range pf.RowGroups() {
 		rows := rg.Rows()
@@ -223,7 +227,7 @@ func editParquetRow(t *testing.T, path, col, marker string, edit func(string) st
 				if text, _ := m.Text(r); !done && strings.Contains(text, marker) {
 					r, done = m.Row(nil, r, edit(text)), true
 				}
-				if _, err := w.WriteRows([]parquet.Row{r}); err != nil {
+				if err := w.Write(r); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -233,7 +237,7 @@ func editParquetRow(t *testing.T, path, col, marker string, edit func(string) st
 		}
 		rows.Close()
 	}
-	if err := w.Close(); err != nil {
+	if err := w.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	if !done {

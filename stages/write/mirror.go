@@ -184,15 +184,6 @@ func MirrorTable(schema *parquet.Schema) Table[parquet.Row] {
 	return Table[parquet.Row]{Parquet: ParquetRows(schema, mirrorOptions()...)}
 }
 
-// NewMirrorWriter writes rows of schema as Parquet to w with the mirrored
-// files' options.
-//
-// Deprecated: use NewBatchWriterTo(w, name, Parquet, MirrorTable(schema),
-// WithBatchRows(math.MaxInt)); kept until jobs/mask_output.go moves to it.
-func NewMirrorWriter(w io.Writer, schema *parquet.Schema) *parquet.GenericWriter[any] {
-	return parquet.NewGenericWriter[any](w, append([]parquet.WriterOption{schema}, mirrorOptions()...)...)
-}
-
 // AssembleParquet writes final as one Parquet file of schema holding the
 // rows of the part files, in order, one row group per part row group;
 // missing part files contribute nothing. final appears only when complete.
