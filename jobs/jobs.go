@@ -1,5 +1,3 @@
-// Package jobs wires stages into runnable jobs from YAML configs. It is the
-// only package that sees every stage; each job kind lives in its own file.
 package jobs
 
 import (

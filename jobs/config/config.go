@@ -1,6 +1,3 @@
-// Package config loads and validates piimask YAML job configs: ${ENV}
-// interpolation, unknown keys, wrong types and missing required fields are all
-// reported with file:line, every problem at once.
 package config
 
 import (

@@ -1,6 +1,3 @@
-// Package write holds piimask's output writers. Every file is written under a
-// temporary name in its destination directory and renamed into place only when
-// complete, so a crash or Ctrl-C never leaves a half-written output.
 package write
 
 import (
