@@ -45,39 +45,30 @@ func WriteJSONL(ctx context.Context, w io.Writer, g RowSource) error {
 // privacy_mask as a list<struct{value, start, end, label}> column, one row
 // group per 8192 rows.
 func WriteParquet(ctx context.Context, w io.Writer, g RowSource) error {
-	pw := parquet.NewGenericWriter[Row](w, parquet.Compression(&parquet.Zstd))
-	buf := make([]Row, 0, flushRows)
-	flush := func() error {
-		if len(buf) == 0 {
-			return nil
+	table := write.Table[Row]{Parquet: write.ParquetStructs(func(r Row) Row { return r }, true, parquet.Compression(&parquet.Zstd))}
+	pw, err := write.NewBatchWriterTo(w, "generated rows", write.Parquet, table, write.WithBatchRows(flushRows))
+	if err != nil {
+		return fmt.Errorf("generate: %w", err)
+	}
+	n := 0
+	for row := range g.All() {
+		if n%flushRows == 0 {
+			if err := ctx.Err(); err != nil {
+				pw.Abort()
+				return err
+			}
 		}
-		if _, err := pw.Write(buf); err != nil {
+		if err := pw.Write(row); err != nil {
+			pw.Abort()
 			return fmt.Errorf("generate: write parquet: %w", err)
 		}
-		if err := pw.Flush(); err != nil {
-			return fmt.Errorf("generate: flush parquet row group: %w", err)
-		}
-		buf = buf[:0]
-		return nil
-	}
-	for row := range g.All() {
-		buf = append(buf, row)
-		if len(buf) == flushRows {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := flush(); err != nil {
-				return err
-			}
-		}
+		n++
 	}
 	if err := ctx.Err(); err != nil {
+		pw.Abort()
 		return err
 	}
-	if err := flush(); err != nil {
-		return err
-	}
-	if err := pw.Close(); err != nil {
+	if err := pw.Commit(); err != nil {
 		return fmt.Errorf("generate: close parquet: %w", err)
 	}
 	return nil
