@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/sourcegraph/conc"
 	"io/fs"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/piimask/piimask/record"
@@ -297,11 +297,9 @@ func (s *Server) handleAnalyse(w http.ResponseWriter, r *http.Request, withMask 
 	// The methods of one request run concurrently, each through its own batcher.
 	errs := make([]error, len(req.Methods))
 	kept := make([]mask.MethodSpans, len(req.Methods))
-	var wg sync.WaitGroup
+	var wg conc.WaitGroup // a panic in one method re-panics in the handler, after all return
 	for i, name := range req.Methods {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			start := time.Now()
 			pred, err := s.batchers[name].submit(ctx, record.Record{ID: "request", Text: req.Text})
 			if err != nil {
@@ -314,7 +312,7 @@ func (s *Server) handleAnalyse(w http.ResponseWriter, r *http.Request, withMask 
 			res, spans, err := s.result(name, req, pred, mk)
 			res.Millis = float64(time.Since(start).Microseconds()) / 1000
 			resp.Results[i], kept[i], errs[i] = res, mask.MethodSpans{Method: name, Spans: spans}, err
-		}()
+		})
 	}
 	wg.Wait()
 	for i, err := range errs {
