@@ -295,46 +295,16 @@ func readTokenizerConfig(path string) (tokenizerConfig, error) {
 
 // New loads the model described by o.
 func New(ctx context.Context, o Options) (*Method, error) {
-	if o.Tokenizer == nil {
-		return nil, errors.New("onnx: no tokenizer loader given (jobs pass hf.Load)")
-	}
-	files, err := findFiles(o.Model)
+	l, err := loadModelDir(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	strategy, err := ParseStrategy(o.Aggregation)
-	if err != nil {
-		return nil, fmt.Errorf("option %w", err)
-	}
-	id2label, err := readID2Label(files.config)
-	if err != nil {
-		return nil, err
-	}
-	meta, err := readTokenizerMeta(files.tokenizer)
-	if err != nil {
-		return nil, err
-	}
-	tcfg, err := readTokenizerConfig(files.tokenizerConfig)
-	if err != nil {
-		return nil, err
-	}
-	cal, err := loadThresholds(o.Model, o.Thresholds)
-	if err != nil {
-		return nil, err
-	}
-	tok, err := o.Tokenizer(files.tokenizer)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", files.tokenizer, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-
 	m := &Method{
 		name:         Type,
-		tok:          tok,
-		id2label:     id2label,
-		agg:          AggregateOptions{Strategy: strategy, IgnoreLabels: o.IgnoreLabels, Threshold: o.Threshold},
+		dir:          o.Model,
+		tok:          l.tok,
+		id2label:     l.id2label,
+		agg:          AggregateOptions{Strategy: l.strategy, IgnoreLabels: o.IgnoreLabels, Threshold: o.Threshold},
 		batchSize:    o.BatchSize,
 		maxLength:    o.MaxLength,
 		stride:       o.Stride,
@@ -344,26 +314,82 @@ func New(ctx context.Context, o Options) (*Method, error) {
 		unkID:        -1,
 		plausible:    o.Plausibility == nil || *o.Plausibility,
 	}
-	if cal != nil {
+	if l.cal != nil {
 		// Per-class thresholds apply to calibrated scores; the threshold
 		// option becomes a floor on them.
-		m.cal, m.floor, m.agg.Threshold = cal, o.Threshold, 0
+		m.cal, m.floor, m.agg.Threshold = l.cal, o.Threshold, 0
 	}
-	m.dir = o.Model
-	if c := meta.Model.ContinuingSubwordPrefix; c != nil && *c != "" {
+	if c := l.meta.Model.ContinuingSubwordPrefix; c != nil && *c != "" {
 		m.wordAware = true
 	}
-	if u := meta.Model.UnkToken; u != nil {
-		if id, ok := tok.TokenToID(*u); ok {
+	if u := l.meta.Model.UnkToken; u != nil {
+		if id, ok := l.tok.TokenToID(*u); ok {
 			m.unkID = id
 		}
 	}
+	if err := m.applyWindowing(o, l.tcfg); err != nil {
+		return nil, err
+	}
+	if err := m.start(o, l.files.model); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// loadedDir is what New reads from a model directory before it opens a
+// session.
+type loadedDir struct {
+	files    modelFiles
+	strategy Strategy
+	id2label []string
+	meta     tokenizerMeta
+	tcfg     tokenizerConfig
+	cal      *calibrate.Table
+	tok      tokenize.Tokenizer
+}
+
+// loadModelDir reads the model directory's config, tokenizer files and
+// thresholds table, and loads the tokenizer.
+func loadModelDir(ctx context.Context, o Options) (loadedDir, error) {
+	var l loadedDir
+	if o.Tokenizer == nil {
+		return l, errors.New("onnx: no tokenizer loader given (jobs pass hf.Load)")
+	}
+	var err error
+	if l.files, err = findFiles(o.Model); err != nil {
+		return l, err
+	}
+	if l.strategy, err = ParseStrategy(o.Aggregation); err != nil {
+		return l, fmt.Errorf("option %w", err)
+	}
+	if l.id2label, err = readID2Label(l.files.config); err != nil {
+		return l, err
+	}
+	if l.meta, err = readTokenizerMeta(l.files.tokenizer); err != nil {
+		return l, err
+	}
+	if l.tcfg, err = readTokenizerConfig(l.files.tokenizerConfig); err != nil {
+		return l, err
+	}
+	if l.cal, err = loadThresholds(o.Model, o.Thresholds); err != nil {
+		return l, err
+	}
+	if l.tok, err = o.Tokenizer(l.files.tokenizer); err != nil {
+		return l, fmt.Errorf("load %s: %w", l.files.tokenizer, err)
+	}
+	return l, ctx.Err()
+}
+
+// applyWindowing sets the padding side, batch size, max length, stride,
+// contexts and sort buffer from the options and tokenizer_config.json, with
+// their defaults, and checks them.
+func (m *Method) applyWindowing(o Options, tcfg tokenizerConfig) error {
 	switch side := firstNonEmpty(o.PaddingSide, tcfg.PaddingSide, "right"); side {
 	case "left":
 		m.leftPad = true
 	case "right":
 	default:
-		return nil, fmt.Errorf("padding_side %q: want left or right", side)
+		return fmt.Errorf("padding_side %q: want left or right", side)
 	}
 	if m.batchSize <= 0 {
 		m.batchSize = 8
@@ -381,10 +407,10 @@ func New(ctx context.Context, o Options) (*Method, error) {
 	}
 	if m.stride < 0 || m.stride >= m.maxLength || m.rightContext >= m.maxLength || m.rightContext < 0 ||
 		m.leftContext >= m.maxLength || m.leftContext < 0 {
-		return nil, fmt.Errorf("options stride (%d), right_context (%d) and left_context (%d) must be in [0, max_length=%d)", m.stride, m.rightContext, m.leftContext, m.maxLength)
+		return fmt.Errorf("options stride (%d), right_context (%d) and left_context (%d) must be in [0, max_length=%d)", m.stride, m.rightContext, m.leftContext, m.maxLength)
 	}
 	if m.rightContext > 0 && m.leftContext > 0 {
-		return nil, fmt.Errorf("options right_context (%d) and left_context (%d): set one, not both", m.rightContext, m.leftContext)
+		return fmt.Errorf("options right_context (%d) and left_context (%d): set one, not both", m.rightContext, m.leftContext)
 	}
 	if m.sortBuffer <= 0 {
 		m.sortBuffer = 4 * m.batchSize
@@ -392,24 +418,28 @@ func New(ctx context.Context, o Options) (*Method, error) {
 	if m.sortBuffer < m.batchSize {
 		m.sortBuffer = m.batchSize
 	}
+	return nil
+}
+
+// start initialises ONNX Runtime (the options' runtime, or one the method
+// owns) and opens the session on model.
+func (m *Method) start(o Options, model string) error {
 	threads := o.IntraOpThreads
 	if threads == 0 {
 		threads = 1
 	}
-
 	m.rt = o.Runtime
 	if m.rt == nil {
 		m.rt = ortlib.New(ortlib.Search{Explicit: o.ORTLib})
 		m.ownRuntime = true
 	}
 	if err := m.rt.Init(); err != nil {
-		return nil, err
+		return err
 	}
-	if err := m.openSession(files.model, threads); err != nil {
-		m.Close()
-		return nil, err
+	if err := m.openSession(model, threads); err != nil {
+		return errors.Join(err, m.Close())
 	}
-	return m, nil
+	return nil
 }
 
 // loadThresholds reads dir's thresholds.json when mode is model (the
