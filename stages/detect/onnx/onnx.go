@@ -41,6 +41,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/sync/errgroup"
 	"os"
 	"path/filepath"
 	"slices"
@@ -609,9 +610,10 @@ type row struct {
 
 func (r row) length() int { return r.doc.prefix + (r.win.End - r.win.Start) + r.doc.suffix }
 
-// Detect implements detect.Method. Three goroutines overlap: a producer
-// tokenizes and packs rows, this goroutine runs the model, and an aggregator
-// turns each finished document's logits into spans.
+// Detect implements detect.Method. Three steps overlap in an errgroup: a
+// producer tokenizes and packs rows, a runner runs the model on them, and an
+// aggregator turns each finished document's logits into spans. The first
+// error cancels the others.
 func (m *Method) Detect(ctx context.Context, batch []record.Record) ([]detect.Prediction, error) {
 	start := time.Now()
 	docs := make([]*doc, len(batch))
@@ -619,33 +621,43 @@ func (m *Method) Detect(ctx context.Context, batch []record.Record) ([]detect.Pr
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	batches := make(chan []row, 2)
+	g, gctx := errgroup.WithContext(ctx)
 	finished := make(chan int, len(batch)) // never blocks: one send a doc
-	prodErr := make(chan error, 1)
-	go func() {
-		defer close(batches)
-		prodErr <- m.produce(ctx, batch, docs, batches, finished)
-	}()
-	aggErr := make(chan error, 1)
-	go func() {
-		var first error
+	g.Go(func() error {
+		defer close(finished) // the producer and the runner are done sending
+		batches := make(chan []row, 2)
+		var producer errgroup.Group
+		producer.Go(func() error {
+			defer close(batches)
+			return m.produce(gctx, batch, docs, batches, finished)
+		})
+		runErr := m.runAll(gctx, cancel, batches, finished)
+		return firstErr(runErr, producer.Wait())
+	})
+	g.Go(func() error {
 		for i := range finished {
-			if first != nil {
-				continue
-			}
 			t0 := time.Now()
 			spans, err := m.aggregate(docs[i])
 			if err != nil {
-				first = fmt.Errorf("record %s (%s): %w", batch[i].ID, batch[i].Origin, err)
-				cancel()
-				continue
+				return fmt.Errorf("record %s (%s): %w", batch[i].ID, batch[i].Origin, err)
 			}
 			preds[i].Spans = spans
 			m.stats.aggregate.Add(int64(time.Since(t0)))
 		}
-		aggErr <- first
-	}()
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	m.stats.docs.Add(int64(len(batch)))
+	m.stats.wall.Add(int64(time.Since(start)))
+	return preds, nil
+}
 
+// runAll runs the model on every batch the producer sends. After an error
+// it cancels the producer and keeps draining batches so the producer can
+// return; the first error is returned.
+func (m *Method) runAll(ctx context.Context, cancel context.CancelFunc, batches <-chan []row, finished chan<- int) error {
 	var runErr error
 	for rows := range batches {
 		if runErr != nil {
@@ -661,15 +673,7 @@ func (m *Method) Detect(ctx context.Context, batch []record.Record) ([]detect.Pr
 			cancel()
 		}
 	}
-	pErr := <-prodErr
-	close(finished)
-	aErr := <-aggErr
-	if err := errors.Join(firstErr(aErr, runErr, pErr)); err != nil {
-		return nil, err
-	}
-	m.stats.docs.Add(int64(len(batch)))
-	m.stats.wall.Add(int64(time.Since(start)))
-	return preds, nil
+	return runErr
 }
 
 // firstErr returns the first non-nil error: the root cause before the
@@ -773,43 +777,43 @@ func (m *Method) prepare(idx int, text string) (*doc, error) {
 	return d, nil
 }
 
-// run builds the padded tensors for rows, runs the session and scatters the
-// logits of each window's core back to its doc.
-// Each doc whose last window this was is sent on finished.
-func (m *Method) run(rows []row, finished chan<- int) error {
-	t0 := time.Now()
-	B := len(rows)
-	T := 0
+// packed is one batch of rows as padded B×T input columns.
+type packed struct {
+	B, T                  int
+	ids, mask, types, pos []int64
+	offsets               []int // where each row's first token sits (left padding)
+}
+
+// pack lays rows out as padded B×T inputs: ids, attention mask, token type
+// ids and position ids (cumsum(attention_mask) - 1, 1 where masked, as HF).
+func (m *Method) pack(rows []row) packed {
+	p := packed{B: len(rows)}
 	for _, r := range rows {
-		T = max(T, r.length())
+		p.T = max(p.T, r.length())
 	}
-	size := B * T
-	ids := make([]int64, size)
-	mask := make([]int64, size)
-	types := make([]int64, size)
-	pos := make([]int64, size)
+	size := p.B * p.T
+	p.ids, p.mask, p.types, p.pos = make([]int64, size), make([]int64, size), make([]int64, size), make([]int64, size)
+	p.offsets = make([]int, p.B)
 	pad := int64(m.tok.PadID())
-	offsets := make([]int, B) // where each row's first token sits (left padding)
 	for b, r := range rows {
-		L := r.length()
 		off := 0
 		if m.leftPad {
-			off = T - L
+			off = p.T - r.length()
 		}
-		offsets[b] = off
-		base := b * T
-		for t := 0; t < T; t++ {
-			ids[base+t] = pad
-			pos[base+t] = 1 // HF masked_fill for padding positions
+		p.offsets[b] = off
+		base := b * p.T
+		for t := 0; t < p.T; t++ {
+			p.ids[base+t] = pad
+			p.pos[base+t] = 1 // HF masked_fill for padding positions
 		}
 		enc := r.doc.enc
 		n := enc.Len()
 		t := base + off
 		put := func(src int) {
-			ids[t] = int64(enc.IDs[src])
-			mask[t] = 1
+			p.ids[t] = int64(enc.IDs[src])
+			p.mask[t] = 1
 			if enc.TypeIDs != nil {
-				types[t] = int64(enc.TypeIDs[src])
+				p.types[t] = int64(enc.TypeIDs[src])
 			}
 			t++
 		}
@@ -822,35 +826,34 @@ func (m *Method) run(rows []row, finished chan<- int) error {
 		for i := n - r.doc.suffix; i < n; i++ {
 			put(i)
 		}
-		// position_ids = cumsum(attention_mask) - 1, 1 where masked (as HF).
 		var c int64
-		for t := base; t < base+T; t++ {
-			c += mask[t]
-			if mask[t] == 1 {
-				pos[t] = c - 1
+		for t := base; t < base+p.T; t++ {
+			c += p.mask[t]
+			if p.mask[t] == 1 {
+				p.pos[t] = c - 1
 			}
 		}
 	}
-	shape := ort.NewShape(int64(B), int64(T))
+	return p
+}
+
+// inputTensors makes the session's input tensors from p, in the model's
+// input order and element types. The caller destroys them
+// (destroyValues), also after an error.
+func (m *Method) inputTensors(p packed) ([]ort.Value, error) {
+	shape := ort.NewShape(int64(p.B), int64(p.T))
 	inputs := make([]ort.Value, len(m.inputs))
-	defer func() {
-		for _, v := range inputs {
-			if v != nil {
-				v.Destroy()
-			}
-		}
-	}()
 	for i, in := range m.inputs {
 		var data []int64
 		switch in.kind {
 		case inInputIDs:
-			data = ids
+			data = p.ids
 		case inAttentionMask:
-			data = mask
+			data = p.mask
 		case inTokenTypeIDs:
-			data = types
+			data = p.types
 		case inPositionIDs:
-			data = pos
+			data = p.pos
 		}
 		var err error
 		if in.int32 {
@@ -863,30 +866,70 @@ func (m *Method) run(rows []row, finished chan<- int) error {
 			inputs[i], err = ort.NewTensor(shape, data)
 		}
 		if err != nil {
-			return fmt.Errorf("input %s: %w", in.name, err)
+			return inputs, fmt.Errorf("input %s: %w", in.name, err)
 		}
+	}
+	return inputs, nil
+}
+
+// destroyValues releases ORT values, joining their errors.
+func destroyValues(vs []ort.Value) error {
+	var errs []error
+	for _, v := range vs {
+		if v != nil {
+			if err := v.Destroy(); err != nil {
+				errs = append(errs, fmt.Errorf("destroy tensor: %w", err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// run builds the padded tensors for rows, runs the session and scatters the
+// logits of each window's core back to its doc.
+// Each doc whose last window this was is sent on finished.
+func (m *Method) run(rows []row, finished chan<- int) (err error) {
+	t0 := time.Now()
+	p := m.pack(rows)
+	inputs, err := m.inputTensors(p)
+	defer func() { err = errors.Join(err, destroyValues(inputs)) }()
+	if err != nil {
+		return err
 	}
 	outputs := []ort.Value{nil}
 	t1 := time.Now()
-	err := m.session.Run(inputs, outputs)
+	err = m.session.Run(inputs, outputs)
 	t2 := time.Now()
 	m.stats.run.Add(int64(t2.Sub(t1)))
 	m.stats.pack.Add(int64(t1.Sub(t0)))
 	if err != nil {
-		return fmt.Errorf("run model on a batch of %d×%d: %w", B, T, err)
+		return fmt.Errorf("run model on a batch of %d×%d: %w", p.B, p.T, err)
 	}
-	defer outputs[0].Destroy()
-	logits, ok := outputs[0].(*ort.Tensor[float32])
+	defer func() { err = errors.Join(err, destroyValues(outputs)) }()
+	if err := m.scatter(rows, p, outputs[0], finished); err != nil {
+		return err
+	}
+	m.stats.scatter.Add(int64(time.Since(t2)))
+	m.stats.rows.Add(int64(p.B))
+	m.stats.batches.Add(1)
+	m.stats.paddedTokens.Add(int64(p.B * p.T))
+	return nil
+}
+
+// scatter copies each row's core logits from the output into its doc and
+// sends on finished each doc whose last window this was.
+func (m *Method) scatter(rows []row, p packed, out ort.Value, finished chan<- int) error {
+	logits, ok := out.(*ort.Tensor[float32])
 	if !ok {
-		return fmt.Errorf("output %s: got %T, want a float32 tensor", m.output, outputs[0])
+		return fmt.Errorf("output %s: got %T, want a float32 tensor", m.output, out)
 	}
-	L := len(m.id2label)
+	B, T, L := p.B, p.T, len(m.id2label)
 	if s := logits.GetShape(); len(s) != 3 || s[0] != int64(B) || s[1] != int64(T) || s[2] != int64(L) {
 		return fmt.Errorf("output %s has shape %v, want [%d %d %d] (config.json id2label has %d labels)", m.output, s, B, T, L, L)
 	}
 	data := logits.GetData()
 	for b, r := range rows {
-		base := b*T + offsets[b] + r.doc.prefix - r.win.Start
+		base := b*T + p.offsets[b] + r.doc.prefix - r.win.Start
 		for j := r.win.CoreStart; j < r.win.CoreEnd; j++ {
 			copy(r.doc.logits[j*L:(j+1)*L], data[(base+j)*L:(base+j+1)*L])
 		}
@@ -894,10 +937,6 @@ func (m *Method) run(rows []row, finished chan<- int) error {
 			finished <- r.doc.idx
 		}
 	}
-	m.stats.scatter.Add(int64(time.Since(t2)))
-	m.stats.rows.Add(int64(B))
-	m.stats.batches.Add(1)
-	m.stats.paddedTokens.Add(int64(B * T))
 	return nil
 }
 
