@@ -5,7 +5,10 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/piimask/piimask/record"
 )
 
 // Strategy is a Hugging Face TokenClassificationPipeline aggregation strategy.
@@ -284,4 +287,69 @@ func nanMean(xs []float64) float64 {
 		return math.NaN()
 	}
 	return sum / float64(n)
+}
+
+// aggregate turns one doc's logits into spans.
+func (m *Method) aggregate(d *doc) ([]record.Span, error) {
+	L := len(m.id2label)
+	n := d.contentLen()
+	pre := make([]PreEntity, 0, n)
+	scores := make([]float64, n*L) // one allocation for every token's probabilities
+	for j := 0; j < n; j++ {
+		i := d.prefix + j
+		if d.enc.SpecialTokensMask[i] == 1 {
+			continue
+		}
+		off := d.enc.Offsets[i]
+		var token string
+		wordAware := m.wordAware
+		if d.enc.Tokens != nil {
+			token = d.enc.Tokens[i]
+		} else {
+			wordAware = false
+		}
+		pre = append(pre, PreEntity{
+			Start:   off[0],
+			End:     off[1],
+			Subword: IsSubword(d.runes, token, off[0], off[1], wordAware, d.enc.IDs[i] == m.unkID),
+			Scores:  Softmax(scores[j*L:j*L:(j+1)*L], d.logits[j*L:(j+1)*L]),
+		})
+	}
+	ents, err := Aggregate(pre, m.id2label, m.agg)
+	if err != nil {
+		return nil, err
+	}
+	spans := make([]record.Span, 0, len(ents))
+	for _, e := range ents {
+		start, end := trimSpace(d.runes, e.Start, e.End)
+		if start >= end || (m.plausible && !plausibleSpan(e.Label, d.runes, start, end)) {
+			continue // empty, or "no PII": text that cannot be of its class
+		}
+		score := e.Score
+		if m.cal != nil {
+			p, th := m.cal.Score(e.Label, score)
+			if p < th || p < m.floor {
+				continue // "no PII": below its class threshold
+			}
+			score = p
+		}
+		spans = append(spans, record.Span{Start: start, End: end, Label: e.Label, Score: score})
+	}
+	return spans, nil
+}
+
+// trimSpace narrows [start, end) to exclude leading and trailing whitespace.
+// SentencePiece-style (Metaspace, "▁John") and byte-level BPE ("Ġjohn")
+// tokens cover the space before a word in their offsets, exactly as the Rust
+// tokenizers report them, so an entity aggregated from such tokens would start
+// at that space; a PII span never does.
+func trimSpace(text []rune, start, end int) (int, int) {
+	end = min(end, len(text))
+	for start < end && unicode.IsSpace(text[start]) {
+		start++
+	}
+	for end > start && unicode.IsSpace(text[end-1]) {
+		end--
+	}
+	return start, end
 }

@@ -324,7 +324,7 @@ func TestDecoderModelLeftPadding(t *testing.T) {
 	right := openBuiltin(t, rt, dir, onnx.Options{BatchSize: 16, MaxLength: 512, PaddingSide: "right"})
 	single := openBuiltin(t, rt, dir, onnx.Options{BatchSize: 1, MaxLength: 512})
 	pl, pr, ps := detectRecs(t, left, recs), detectRecs(t, right, recs), detectRecs(t, single, recs)
-	if st := left.Stats(); st.PaddedTokens <= st.Tokens+int64(st.Rows) {
+	if st := left.Stats(); st.PaddedTokens <= st.Tokens+st.Rows {
 		t.Fatalf("batched run padded nothing (%+v): the test would not test padding", st)
 	}
 	if d := spanDiff(pl, ps); d != "" {
