@@ -139,7 +139,7 @@ func TestBuiltinBaselineThresholds(t *testing.T) {
 	rt := ortlibtest.Require(t)
 	dir, tab := shippedTable(t, "baseline")
 	if tab == nil {
-		t.Skip("models/baseline ships no thresholds.json")
+		t.Fatal("models/baseline ships no thresholds.json (run configs/calibrate-baseline.yaml)")
 	}
 	if tab.ModelSHA256 == "" {
 		t.Error("the shipped table records no model_sha256")
